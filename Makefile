@@ -1,0 +1,70 @@
+# The two commands: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# PostgreSQL for the second test run; override with PG_URL=postgres://user@host:port/db
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run install install-dev migrate demo serve test lint test-sqlite test-postgres format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+serve: install
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make run: install, migrate SQLite under var/, load the demo plans and serve on PORT (8000).
+run: demo serve
+
+## make test: lint, then the whole suite on SQLite and then on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-sqlite: install-dev
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	@echo "== tests on PostgreSQL ($(PG_URL)) =="
+	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect('$(PG_URL)', connect_timeout=5).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(PG_URL) is unreachable, and CI requires it." >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(PG_URL) is unreachable: skipped (CI=true makes this fail)."; \
+	fi
+
+bench: install-dev
+	$(BIN)/python bench/rollup.py
+
+clean:
+	rm -rf $(VENV) var

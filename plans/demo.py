@@ -1,0 +1,282 @@
+"""Loading the transcribed demo plans in fixtures/ (see fixtures/README.md for the format).
+
+Idempotent: scales, inspections and plans that already exist (by slug or key)
+are left as they are, so running it twice changes nothing and writes no history.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from plans.audit import acting_as
+from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
+from plans.models import (
+    Action,
+    Indicator,
+    IndicatorValue,
+    Inspection,
+    Lead,
+    Level,
+    Measure,
+    Outcome,
+    Period,
+    Plan,
+    Priority,
+    PublishedScore,
+    Rating,
+    Recommendation,
+    Scale,
+)
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+PLAN_SOURCES = [FIXTURES / "thurrock-2017-19", FIXTURES / "thurrock-send-2018.yaml"]
+INSPECTION_SOURCES = [FIXTURES / "inspections.yaml", FIXTURES / "send-peer-review.yaml"]
+MONTH_NUMBERS = {name: number for number, name in enumerate(calendar.month_abbr) if name}
+
+DEMO_PASSWORD = "improve-2018"
+DEMO_USERS = [
+    # username, name, what they are, lead record they are, superuser
+    ("owner", "Pat Owner", "plan owner and administrator", "", True),
+    ("smurphy", "Sheila Murphy", "Assistant Director; leads many measures", "S Murphy", False),
+    ("board", "Bea Board", "board member (reads the rollup)", "", False),
+]
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unmatched_references: list[str] = field(default_factory=list)
+
+
+def read_yaml(path: Path):
+    with path.open(encoding="utf-8") as stream:
+        return yaml.safe_load(stream)
+
+
+def read_plan(source: Path) -> dict:
+    """A plan's data: one YAML file, or a folder of plan.yaml and priority-N.yaml."""
+    if source.is_file():
+        return read_yaml(source)
+    data = read_yaml(source / "plan.yaml")
+    files = sorted(source.glob("priority-*.yaml"), key=lambda path: int(path.stem.split("-")[1]))
+    data["priorities"] = [read_yaml(path) for path in files]
+    return data
+
+
+def load_scales(report: LoadReport) -> None:
+    for data in read_yaml(FIXTURES / "scales.yaml"):
+        if Scale.objects.filter(slug=data["slug"]).exists():
+            report.skipped.append(f"scale {data['slug']}")
+            continue
+        scale = Scale.objects.create(slug=data["slug"], name=data["name"], description=data.get("description", ""))
+        for level in data["levels"]:
+            Level.objects.create(scale=scale, **level)
+        report.created.append(f"scale {scale.slug} ({len(data['levels'])} levels)")
+
+
+def load_inspections(report: LoadReport) -> None:
+    for source in INSPECTION_SOURCES:
+        for data in read_yaml(source):
+            if Inspection.objects.filter(key=data["key"]).exists():
+                report.skipped.append(f"inspection {data['key']}")
+                continue
+            recommendations = data.pop("recommendations")
+            inspection = Inspection.objects.create(**data)
+            for item in recommendations:
+                Recommendation.objects.create(inspection=inspection, number=item["number"], text=item["text"])
+            report.created.append(f"inspection {inspection.key} ({len(recommendations)} recommendations)")
+
+
+class PlanBuilder:
+    """Creates one plan from its transcribed data, row by row, so that history records each record."""
+
+    def __init__(self, data: dict, report: LoadReport):
+        self.data = data
+        self.report = report
+        self.leads: dict[str, Lead] = {}
+
+    def build(self) -> Plan:
+        data = self.data
+        inspection = Inspection.objects.get(key=data["inspection"])
+        self.recommendations = {r.number: r for r in inspection.recommendations.all()}
+        plan = Plan.objects.create(
+            slug=data["slug"],
+            title=data["title"],
+            organisation=data["organisation"],
+            department=data.get("department", ""),
+            owner_name=data.get("owner", ""),
+            owner=get_user_model().objects.filter(username="owner").first(),
+            scale=Scale.objects.get(slug=data["scale"]),
+            introduction=data.get("introduction", ""),
+            governance=data.get("governance", ""),
+        )
+        plan.inspections.add(inspection)
+        self.plan = plan
+        self.periods = self.build_periods()
+        for priority_data in data["priorities"]:
+            self.build_priority(priority_data)
+        self.build_published_scores()
+        return plan
+
+    def build_periods(self) -> list[Period]:
+        labels = self.data["periods"]
+        open_label = self.data.get("open_period", labels[-1])
+        periods = []
+        for order, label in enumerate(labels, start=1):
+            if order < labels.index(open_label) + 1:
+                status = Period.Status.CLOSED
+            elif label == open_label:
+                status = Period.Status.OPEN
+            else:
+                status = Period.Status.PLANNED
+            periods.append(Period.objects.create(plan=self.plan, label=label, order=order, status=status))
+        return periods
+
+    def build_priority(self, data: dict) -> None:
+        priority = Priority.objects.create(plan=self.plan, number=data["number"], title=" ".join(data["title"].split()))
+        for order, outcome_data in enumerate(data.get("outcomes", []), start=1):
+            outcome = Outcome.objects.create(priority=priority, order=order, statement=outcome_data["statement"])
+            self.link(outcome, outcome_data["statement"], outcome_data.get("recommendations", []))
+            for action_order, action_data in enumerate(outcome_data["actions"], start=1):
+                action = Action.objects.create(outcome=outcome, order=action_order, text=action_data["text"] or "")
+                self.link(action, action.text)
+                for measure_order, measure_data in enumerate(action_data["measures"], start=1):
+                    self.build_measure(action, measure_order, measure_data)
+        for order, indicator_data in enumerate(data.get("indicators", []), start=1):
+            self.build_indicator(priority, order, indicator_data)
+
+    def build_measure(self, action: Action, order: int, data: dict) -> None:
+        time_text = str(data.get("time") or "")
+        due = parse_due_month(time_text)
+        measure = Measure.objects.create(
+            action=action,
+            order=order,
+            text=data["text"],
+            lead_text=data.get("lead") or "",
+            officer_text=data.get("officer") or "",
+            time_text=time_text,
+            due_month=due.month,
+            due_note=due.note,
+            progress_update=data.get("update") or "",
+        )
+        measure.leads.set([self.lead(name) for name in split_leads(measure.lead_text)])
+        measure.officers.set([self.lead(name) for name in split_leads(measure.officer_text)])
+        self.link(measure, measure.text)
+        for period, value in zip(self.periods, data.get("ratings", []), strict=False):
+            level = self.plan.scale.level_for(str(value)) if value not in (0, "0", "", None) else None
+            if level is not None:
+                Rating.objects.create(measure=measure, period=period, level=level)
+            elif value not in (0, "0", "", None):
+                raise ValueError(f'Measure "{measure}": rating "{value}" is not on the scale {self.plan.scale.slug}')
+
+    def build_indicator(self, priority: Priority, order: int, data: dict) -> None:
+        indicator = Indicator.objects.create(
+            priority=priority,
+            order=order,
+            name=data["name"],
+            polarity=data.get("polarity") or "",
+            unit=data.get("unit") or Indicator.Unit.COUNT,
+            baseline=_decimal(data.get("baseline")),
+            baseline_label=self.data.get("baseline_label", ""),
+            comparator=_decimal(data.get("sn_average")),
+            ytd="" if data.get("ytd") is None else str(data["ytd"]),
+            printed_dot=data.get("dot") or "",
+            notes=data.get("notes") or "",
+        )
+        year = self.data.get("indicator_year", date.today().year)
+        for month_name, value in (data.get("values") or {}).items():
+            if value is not None:
+                month = date(year, MONTH_NUMBERS[month_name], 1)
+                IndicatorValue.objects.create(indicator=indicator, month=month, value=_decimal(value))
+
+    def build_published_scores(self) -> None:
+        summary = self.data.get("published_summary")
+        if not summary:
+            return
+        periods = {period.label: period for period in self.periods}
+        source = summary.get("source", "RAG summary as published")
+        for when in ("previous", "current"):
+            period = periods[summary[f"{when}_period"]]
+            PublishedScore.objects.create(
+                plan=self.plan, period=period, priority=None, score=Decimal(summary["overall"][when]), source=source
+            )
+            for number, scores in summary["priorities"].items():
+                priority = self.plan.priorities.get(number=int(number))
+                PublishedScore.objects.create(
+                    plan=self.plan, period=period, priority=priority, score=Decimal(scores[when]), source=source
+                )
+
+    def lead(self, name: str) -> Lead:
+        key = normalise_name(name)
+        if key not in self.leads:
+            self.leads[key], _ = Lead.objects.get_or_create(name=key)
+        return self.leads[key]
+
+    def link(self, record, text: str, explicit: list[int] = ()) -> None:
+        numbers = list(explicit) or recommendation_numbers(text)
+        found = [self.recommendations[n] for n in numbers if n in self.recommendations]
+        for number in numbers:
+            if number not in self.recommendations:
+                self.report.unmatched_references.append(f"{self.plan.slug}: recommendation {number} in “{text[:50]}”")
+        if found:
+            record.recommendations.add(*found)
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    return Decimal(str(value).rstrip("%").strip())
+
+
+def create_demo_users(report: LoadReport) -> None:
+    model = get_user_model()
+    for username, full_name, _what, _lead_name, superuser in DEMO_USERS:
+        if model.objects.filter(username=username).exists():
+            report.skipped.append(f"user {username}")
+            continue
+        first, last = full_name.split(" ", 1)
+        model.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        report.created.append(f"user {username}")
+
+
+def load_demo(user) -> LoadReport:
+    """Load scales, inspections, the demo plans and demo users, acting as `user`, all or nothing."""
+    report = LoadReport()
+    with transaction.atomic(), acting_as(user):
+        load_scales(report)
+        load_inspections(report)
+        create_demo_users(report)
+        for source in PLAN_SOURCES:
+            data = read_plan(source)
+            if Plan.objects.filter(slug=data["slug"]).exists():
+                report.skipped.append(f"plan {data['slug']}")
+                continue
+            plan = PlanBuilder(data, report).build()
+            report.created.append(f"plan {plan.slug} ({Measure.objects.of_plan(plan).count()} measures)")
+        _link_demo_leads()
+    return report
+
+
+def _link_demo_leads() -> None:
+    model = get_user_model()
+    for username, _name, _what, lead_name, _superuser in DEMO_USERS:
+        if lead_name:
+            lead = Lead.objects.filter(name=lead_name, user__isnull=True).first()
+            if lead is not None:
+                lead.user = model.objects.get(username=username)
+                lead.save()

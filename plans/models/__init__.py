@@ -1,0 +1,24 @@
+"""The plan's data model; see each module for its part."""
+
+from plans.models.indicator import Indicator, IndicatorValue
+from plans.models.inspection import Inspection, Recommendation
+from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
+from plans.models.scale import Level, Scale
+
+__all__ = [
+    "Action",
+    "Indicator",
+    "IndicatorValue",
+    "Inspection",
+    "Lead",
+    "Level",
+    "Measure",
+    "Outcome",
+    "Period",
+    "Plan",
+    "Priority",
+    "PublishedScore",
+    "Rating",
+    "Recommendation",
+    "Scale",
+]

@@ -1,0 +1,219 @@
+"""A plan and its tree: Plan → Priority → Outcome → Action → Measure, rated per Period."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plans.models.inspection import Inspection, Recommendation
+from plans.models.scale import Level, Scale
+from plans.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=300)
+    organisation = models.CharField(max_length=200, help_text="Shown in the page header.")
+    department = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_plans"
+    )
+    owner_name = models.CharField(max_length=200, blank=True, help_text="The accountable officer, as printed.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="plans")
+    inspections = models.ManyToManyField(
+        Inspection, blank=True, related_name="plans", help_text="The inspections whose recommendations it answers."
+    )
+    introduction = models.TextField(blank=True)
+    governance = models.TextField(blank=True, help_text="Who oversees the plan and how often.")
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[inspections])
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Period(models.Model):
+    """A reporting period: the plan's ratings "as at" one board meeting."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open for updates"
+        CLOSED = "closed", "Closed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    label = models.CharField(max_length=40, help_text='As printed in the RAG column, e.g. "Initial" or "01/18".')
+    order = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    starts = models.DateField(null=True, blank=True)
+    ends = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "label"], name="period_label_unique_in_plan"),
+            models.UniqueConstraint(fields=["plan", "order"], name="period_order_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Priority(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="priority_number_unique_in_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Outcome(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="outcomes")
+    order = models.PositiveIntegerField(default=0)
+    statement = models.TextField()
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="outcomes")
+
+    history = HistoricalRecords(m2m_fields=[recommendations])
+
+    class Meta:
+        ordering = ["priority", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class Action(models.Model):
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
+
+    history = HistoricalRecords(m2m_fields=[recommendations])
+
+    class Meta:
+        ordering = ["outcome", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Lead(models.Model):
+    """A person or role named in a Lead or Responsible Officer cell; many have no login."""
+
+    name = models.CharField(max_length=200, unique=True)
+    role = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measure(models.Model):
+    """A success measure: one row of the plan's table, and the thing that is rated."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField("success measure")
+    lead_text = models.CharField("lead (as written)", max_length=300, blank=True)
+    officer_text = models.CharField("responsible officer (as written)", max_length=300, blank=True)
+    leads = models.ManyToManyField(Lead, blank=True, related_name="measures_led")
+    officers = models.ManyToManyField(Lead, blank=True, related_name="measures_overseen")
+    time_text = models.CharField("time (as written)", max_length=100, blank=True)
+    due_month = models.DateField(
+        null=True, blank=True, help_text="First day of the due month, when the Time text can be read."
+    )
+    due_note = models.CharField(
+        max_length=200, blank=True, help_text="Why no due month could be read from the Time text."
+    )
+    progress_update = models.TextField(blank=True)
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
+    indicators = models.ManyToManyField("plans.Indicator", blank=True, related_name="measures")
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[leads, officers, recommendations])
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Rating(models.Model):
+    """One measure's level in one period. No row means "not rated"."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="ratings")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="ratings")
+    reason = models.TextField(blank=True, help_text="Why the rating is what it is (required at the lowest levels).")
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="rating_one_per_measure_and_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} in {self.period}"
+
+
+class PublishedScore(models.Model):
+    """A rollup figure as the council printed it, kept beside the computed one to flag differences."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_scores")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="published_scores")
+    priority = models.ForeignKey(
+        Priority, null=True, blank=True, on_delete=models.CASCADE, help_text="Blank for the overall score."
+    )
+    score = models.DecimalField(max_digits=3, decimal_places=1)
+    source = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "period", "priority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "priority"],
+                condition=models.Q(priority__isnull=False),
+                name="published_score_unique_per_priority",
+            ),
+            models.UniqueConstraint(
+                fields=["period"], condition=models.Q(priority__isnull=True), name="published_score_unique_overall"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} published for {self.priority or 'overall'} in {self.period}"

@@ -1,0 +1,71 @@
+"""Rating scales: ordered levels, each with a label, a number, a colour and a meaning.
+
+Scales are data, one per plan (plans may share one). "Not rated" is never a
+level: an unrated measure simply has no Rating for the period.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Scale(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def level_for(self, text: str) -> "Level | None":
+        """The level a cell's text names: its number, label or an alias ("3 ", "Green")."""
+        wanted = str(text).strip().casefold()
+        if not wanted:
+            return None
+        for level in self.levels.all():
+            if wanted in level.names():
+                return level
+        return None
+
+
+class Level(models.Model):
+    COLOURS = [
+        ("red", "Red"),
+        ("amber", "Amber"),
+        ("green", "Green"),
+        ("blue", "Blue"),
+        ("grey", "Grey"),
+    ]
+
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="levels")
+    value = models.PositiveSmallIntegerField(help_text="Order on the scale and the number averaged in rollups.")
+    label = models.CharField(max_length=60)
+    colour = models.CharField(max_length=10, choices=COLOURS)
+    description = models.TextField(blank=True)
+    aliases = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Other words that mean this level in a spreadsheet, comma-separated (e.g. 'Blue, Complete').",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scale", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "value"], name="level_value_unique_in_scale"),
+            models.UniqueConstraint(fields=["scale", "label"], name="level_label_unique_in_scale"),
+            models.CheckConstraint(condition=models.Q(value__gte=1), name="level_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+    def names(self) -> set[str]:
+        """Every spelling that means this level, case-folded."""
+        words = [str(self.value), self.label, *self.aliases.split(",")]
+        return {word.strip().casefold() for word in words if word.strip()}

@@ -1,0 +1,52 @@
+"""A plan's rollup for every period, read from the database in a fixed number of queries."""
+
+from plans import rollup
+from plans.models import Measure, Period, Plan, Rating
+
+
+def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.PeriodRollup]:
+    """Rollups of every period of the plan (or of the periods given), in order.
+
+    Five queries whatever the plan's size: periods, priorities, levels, the
+    grouped rating counts and the measure counts per priority.
+    """
+    if periods is None:
+        periods = list(plan.periods.all())
+    priorities = list(plan.priorities.values_list("number", "title"))
+    levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
+    counts = Rating.objects.of_plan(plan).filter(period__in=periods).level_counts()
+    measures = Measure.objects.of_plan(plan).counts_by_priority()
+    result = []
+    for period in periods:
+        in_period = {(number, value): n for (period_id, number, value), n in counts.items() if period_id == period.pk}
+        result.append(rollup.period_rollup(period.label, priorities, levels, in_period, measures))
+    return result
+
+
+def rollup_as_dict(plan: Plan, rollups: list[rollup.PeriodRollup]) -> dict:
+    """The JSON shape of `manage.py rollup --json`: scores as one-decimal strings or None."""
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "plan": plan.slug,
+        "periods": [
+            {
+                "label": period.label,
+                "overall": text(period.overall),
+                "distribution": period.distribution,
+                "priorities": [
+                    {
+                        "number": p.number,
+                        "title": p.title,
+                        "score": text(p.score),
+                        "rated": p.rated,
+                        "measures": p.measures,
+                    }
+                    for p in period.priorities
+                ],
+            }
+            for period in rollups
+        ],
+    }

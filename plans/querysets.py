@@ -1,0 +1,51 @@
+"""Query logic for plans: rollups as database aggregates, measures with their path."""
+
+from django.db import models
+from django.db.models import Count
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_scale(self) -> "PlanQuerySet":
+        return self.select_related("scale").prefetch_related("scale__levels")
+
+
+class MeasureQuerySet(models.QuerySet):
+    def of_plan(self, plan) -> "MeasureQuerySet":
+        return self.filter(action__outcome__priority__plan=plan)
+
+    def with_path(self) -> "MeasureQuerySet":
+        """Measures with their action, outcome and priority fetched in the same query."""
+        return self.select_related("action__outcome__priority").order_by(
+            "action__outcome__priority__number",
+            "action__outcome__order",
+            "action__outcome_id",
+            "action__order",
+            "action_id",
+            "order",
+            "id",
+        )
+
+    def counts_by_priority(self) -> dict[int, int]:
+        """{priority number: number of measures}, in one query."""
+        rows = self.values("action__outcome__priority__number").annotate(n=Count("id"))
+        return {row["action__outcome__priority__number"]: row["n"] for row in rows}
+
+
+class RatingQuerySet(models.QuerySet):
+    def of_plan(self, plan) -> "RatingQuerySet":
+        return self.filter(period__plan=plan)
+
+    def level_counts(self) -> dict[tuple[int, int, int], int]:
+        """{(period id, priority number, level value): number of ratings}, in one grouped query.
+
+        Everything a rollup needs (means, distributions, rated counts) follows
+        exactly from these counts, so the database does the work however large
+        the plan is.
+        """
+        rows = self.values("period_id", "measure__action__outcome__priority__number", "level__value").annotate(
+            n=Count("id")
+        )
+        return {
+            (row["period_id"], row["measure__action__outcome__priority__number"], row["level__value"]): row["n"]
+            for row in rows.order_by()
+        }

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from plans.views import plan_views
+
+urlpatterns = [
+    path("", plan_views.PlanListView.as_view(), name="home"),
+    path("plans/<slug:slug>/", plan_views.PlanDetailView.as_view(), name="plan-detail"),
+]

@@ -1,0 +1,41 @@
+"""Shared fixtures: the demo plans loaded once per test database, and readable users."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from plans.models import Plan
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the transcribed demo plans once; each test runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--quiet-users", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def thurrock(db) -> Plan:
+    return Plan.objects.select_related("scale").get(slug="thurrock-2017-19")
+
+
+@pytest.fixture
+def send_plan(db) -> Plan:
+    return Plan.objects.select_related("scale").get(slug="thurrock-send-2018")
+
+
+@pytest.fixture
+def alice(db):
+    """A plan owner with admin rights."""
+    return get_user_model().objects.create_user("alice", password="alice-password", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def bob(db):
+    """A signed-in reader with no special rights."""
+    return get_user_model().objects.create_user("bob", password="bob-password")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: their live server commits data and flushes the database after each."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
