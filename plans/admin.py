@@ -11,6 +11,7 @@ from plans.models import (
     Lead,
     Level,
     Measure,
+    Membership,
     Outcome,
     Period,
     Plan,
@@ -46,6 +47,12 @@ class PeriodInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 class PriorityInline(admin.TabularInline):
     model = Priority
     extra = 0
@@ -59,7 +66,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "slug", "organisation", "owner_name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["inspections"]
-    inlines = [PeriodInline, PriorityInline]
+    inlines = [PeriodInline, MembershipInline, PriorityInline]
 
 
 @admin.register(Period)
@@ -128,7 +135,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 class RatingInline(admin.TabularInline):
     model = Rating
     extra = 0
-    fields = ["period", "level", "reason"]
+    fields = ["period", "level", "status", "reason", "update"]
 
 
 @admin.register(Measure)
@@ -142,7 +149,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
-    list_display = ["measure", "period", "level", "updated"]
+    list_display = ["measure", "period", "level", "status", "updated"]
     list_filter = ["period__plan", "period", "level"]
     search_fields = ["measure__text", "reason"]
     autocomplete_fields = ["measure"]
@@ -192,3 +199,11 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 class PublishedScoreAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "period", "priority", "score"]
     list_filter = ["plan", "period"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "plan", "role"]
+    list_filter = ["plan", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
+    autocomplete_fields = ["user"]

@@ -25,6 +25,7 @@ from plans.models import (
     Lead,
     Level,
     Measure,
+    Membership,
     Outcome,
     Period,
     Plan,
@@ -42,10 +43,10 @@ MONTH_NUMBERS = {name: number for number, name in enumerate(calendar.month_abbr)
 
 DEMO_PASSWORD = "improve-2018"
 DEMO_USERS = [
-    # username, name, what they are, lead record they are, superuser
-    ("owner", "Pat Owner", "plan owner and administrator", "", True),
-    ("smurphy", "Sheila Murphy", "Assistant Director; leads many measures", "S Murphy", False),
-    ("board", "Bea Board", "board member (reads the rollup)", "", False),
+    # username, name, what they are, lead record they are, superuser, role in every demo plan
+    ("owner", "Pat Owner", "plan owner and administrator", "", True, "owner"),
+    ("smurphy", "Sheila Murphy", "Assistant Director; leads many measures", "S Murphy", False, "contributor"),
+    ("board", "Bea Board", "board member (reads the rollup)", "", False, "viewer"),
 ]
 
 
@@ -238,7 +239,7 @@ def _decimal(value) -> Decimal | None:
 
 def create_demo_users(report: LoadReport) -> None:
     model = get_user_model()
-    for username, full_name, _what, _lead_name, superuser in DEMO_USERS:
+    for username, full_name, _what, _lead_name, superuser, _role in DEMO_USERS:
         if model.objects.filter(username=username).exists():
             report.skipped.append(f"user {username}")
             continue
@@ -267,16 +268,19 @@ def load_demo(user) -> LoadReport:
                 report.skipped.append(f"plan {data['slug']}")
                 continue
             plan = PlanBuilder(data, report).build()
+            _link_demo_users(plan)
             report.created.append(f"plan {plan.slug} ({Measure.objects.of_plan(plan).count()} measures)")
-        _link_demo_leads()
     return report
 
 
-def _link_demo_leads() -> None:
+def _link_demo_users(plan: Plan) -> None:
+    """Give the demo users their roles in a newly loaded plan, and link smurphy to her Lead record."""
     model = get_user_model()
-    for username, _name, _what, lead_name, _superuser in DEMO_USERS:
+    for username, _name, _what, lead_name, _superuser, role in DEMO_USERS:
+        user = model.objects.get(username=username)
+        Membership.objects.get_or_create(plan=plan, user=user, defaults={"role": role})
         if lead_name:
             lead = Lead.objects.filter(name=lead_name, user__isnull=True).first()
             if lead is not None:
-                lead.user = model.objects.get(username=username)
+                lead.user = user
                 lead.save()

@@ -1,5 +1,6 @@
 """The plan's data model; see each module for its part."""
 
+from plans.models.access import Membership
 from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
@@ -13,6 +14,7 @@ __all__ = [
     "Lead",
     "Level",
     "Measure",
+    "Membership",
     "Outcome",
     "Period",
     "Plan",

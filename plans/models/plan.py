@@ -28,6 +28,9 @@ class Plan(models.Model):
     inspections = models.ManyToManyField(
         Inspection, blank=True, related_name="plans", help_text="The inspections whose recommendations it answers."
     )
+    requires_signoff = models.BooleanField(
+        default=False, help_text="Leads' updates are submitted and count once the owner approves them."
+    )
     introduction = models.TextField(blank=True)
     governance = models.TextField(blank=True, help_text="Who oversees the plan and how often.")
 
@@ -156,6 +159,12 @@ class Measure(models.Model):
     progress_update = models.TextField(blank=True)
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="measures")
     indicators = models.ManyToManyField("plans.Indicator", blank=True, related_name="measures")
+    removed = models.BooleanField(
+        default=False, help_text="Taken out of the plan; kept, with its history, but no longer rated or chased."
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up on every saved change; a save based on an older version is a conflict."
+    )
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[leads, officers, recommendations])
@@ -172,8 +181,16 @@ class Rating(models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="ratings")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ratings")
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        SUBMITTED = "submitted", "Awaiting sign-off"
+        RETURNED = "returned", "Returned to the lead"
+
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="ratings")
     reason = models.TextField(blank=True, help_text="Why the rating is what it is (required at the lowest levels).")
+    update = models.TextField("progress update", blank=True, help_text="The lead's update for this period.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
     updated = models.DateTimeField(auto_now=True)
 
     objects = RatingQuerySet.as_manager()

@@ -4,10 +4,12 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView, TemplateView
 
 from plans.models import Measure, Plan, PublishedScore, Rating
+from plans.permissions import visible_plans
 from plans.plan_rollup import plan_rollup
+from plans.views.access import PlanAccessMixin
 
 
 class PlanListView(LoginRequiredMixin, ListView):
@@ -15,19 +17,15 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return Plan.objects.select_related("scale").prefetch_related("periods")
+        return visible_plans(self.request.user).select_related("scale").prefetch_related("periods")
 
 
-class PlanDetailView(LoginRequiredMixin, DetailView):
-    model = Plan
-    context_object_name = "plan"
-
-    def get_queryset(self):
-        return Plan.objects.with_scale()
+class PlanDetailView(PlanAccessMixin, TemplateView):
+    template_name = "plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = self.object
+        plan = self.plan
         periods = list(plan.periods.all())
         rollups = plan_rollup(plan, periods)
         published = {

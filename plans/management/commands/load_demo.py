@@ -27,5 +27,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"no such recommendation: {item}"))
         if not options["quiet_users"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-            for username, name, what, _lead, _superuser in DEMO_USERS:
+            for username, name, what, _lead, _superuser, _role in DEMO_USERS:
                 self.stdout.write(f"  {username:<8} {name}, {what}")
