@@ -60,3 +60,11 @@ def can_rate(user, measure: Measure, period: Period) -> bool:
         and not measure.removed
         and leads_measure(user, measure)
     )
+
+
+def only_reads(user) -> bool:
+    """Is the user a reader in every plan they have (a board member), owning and rating none?"""
+    if not user.is_authenticated or user.is_superuser or Plan.objects.filter(owner=user).exists():
+        return False
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return roles == {Membership.Role.VIEWER}

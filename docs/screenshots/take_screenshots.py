@@ -16,6 +16,7 @@ PAGES = [
     ("plan-full.png", "/plans/thurrock-2017-19/", True),
     ("plan-list.png", "/", False),
     ("send-plan.png", "/plans/thurrock-send-2018/", False),
+    ("portfolio.png", "/portfolio/?sort=-score", False),
 ]
 
 

@@ -4,10 +4,11 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
 from plans.models import Measure, Plan, PublishedScore, Rating
-from plans.permissions import visible_plans
+from plans.permissions import only_reads, visible_plans
 from plans.plan_rollup import plan_rollup
 from plans.views.access import PlanAccessMixin
 
@@ -15,6 +16,11 @@ from plans.views.access import PlanAccessMixin
 class PlanListView(LoginRequiredMixin, ListView):
     model = Plan
     context_object_name = "plans"
+
+    def get(self, request, *args, **kwargs):
+        if only_reads(request.user):  # board members land on the portfolio
+            return redirect("portfolio")
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return visible_plans(self.request.user).select_related("scale").prefetch_related("periods")

@@ -1,0 +1,37 @@
+"""Escaping CSV cells against formula injection.
+
+A spreadsheet opening a CSV runs any cell that starts with = + - @ (or a tab
+or carriage return in front of one) as a formula. Text from the plan (a
+progress update, a measure typed as "=HYPERLINK(...)") must arrive as text:
+such cells get a single quote in front, which spreadsheets show as text and
+BI tools can strip. Numbers, dates and booleans are written as they are.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: object) -> object:
+    """The value, with a leading ' if it is text a spreadsheet would read as a formula; None becomes ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def escape_row(values: Iterable[object]) -> list[object]:
+    return [escape_cell(value) for value in values]
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A whole CSV document (header, then the rows), every cell escaped."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(escape_row(header))
+    for row in rows:
+        writer.writerow(escape_row(row))
+    return out.getvalue()
