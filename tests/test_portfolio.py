@@ -1,0 +1,245 @@
+"""The portfolio: every plan a user may read, with its score, change, trend and the counts the board chases."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans import portfolio
+from plans.models import Membership, Period, Plan, Rating
+from plans.plan_rollup import plan_rollup
+from plans.plans_rollup import ScaleLevel, plans_rollup
+from tests.factories import (
+    ActionFactory,
+    MeasureFactory,
+    OutcomeFactory,
+    PeriodFactory,
+    PlanFactory,
+    PriorityFactory,
+    build_plan,
+)
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture
+def board_member(db):
+    """The demo board member: a viewer of both demo plans."""
+    return get_user_model().objects.get(username="board")
+
+
+def text_of(html: str) -> str:
+    """The page's text with tags dropped and white space squeezed, as a reader sees it."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_thurrock_plan_shows_2_6_up_from_2_1(client, board_member, thurrock):
+    client.force_login(board_member)
+    response = client.get(reverse("portfolio"))
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r.plan == thurrock)
+    assert (str(row.score), str(row.previous_score), row.direction, str(row.change)) == ("2.6", "2.1", "up", "0.5")
+    assert row.current.label == "01/18"
+    assert row.previous.label == "Initial"
+    text = text_of(response.content.decode())
+    assert "2.6 ↑ up from 2.1" in text
+    assert "Up 0.5 since Initial" in text
+    assert "Overall score by period: Initial 2.1, 01/18 2.6." in response.content.decode()
+
+
+def test_it_lists_the_demo_plans_with_their_open_period_and_rated_share(client, board_member, thurrock, send_plan):
+    client.force_login(board_member)
+    rows = {row.plan.slug: row for row in client.get(reverse("portfolio")).context["rows"]}
+    assert set(rows) == {thurrock.slug, send_plan.slug}
+    assert (rows[thurrock.slug].rated, rows[thurrock.slug].measures, rows[thurrock.slug].rated_share) == (97, 97, 100)
+    send = rows[send_plan.slug]
+    assert (send.current.label, send.rated, send.measures, send.rated_share) == ("17/01/18", 11, 13, 85)
+    assert send.previous is None
+    assert send.change is None
+
+
+def test_a_user_sees_only_the_plans_they_may_read(client, bob, thurrock):
+    own = PlanFactory(title="Bob's own plan", owner=bob)
+    client.force_login(bob)
+    response = client.get(reverse("portfolio"))
+    assert [row.plan for row in response.context["rows"]] == [own]
+    assert thurrock.title not in response.content.decode()
+
+
+def test_the_portfolio_needs_a_login(client):
+    response = client.get(reverse("portfolio"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_plan_with_no_periods_is_listed_without_a_score(client, bob):
+    PlanFactory(title="Brand new plan", owner=bob)
+    client.force_login(bob)
+    response = client.get(reverse("portfolio"))
+    (row,) = response.context["rows"]
+    assert row.current is None
+    assert row.score is None
+    assert row.rated_share is None
+    assert "No open period and nothing rated yet" in response.content.decode()
+
+
+@pytest.fixture
+def chased_plan(bob):
+    """A plan whose counts are known: periods P1, P2 closed and P3 open; scale Red/Amber/Green/Blue (Blue complete)."""
+    plan = PlanFactory(title="Chased plan", owner=bob)
+    p1, p2 = (PeriodFactory(plan=plan, order=i, label=f"P{i}", status=Period.Status.CLOSED) for i in (1, 2))
+    p3 = PeriodFactory(plan=plan, order=3, label="P3", status=Period.Status.OPEN)
+    red, amber, green, blue = plan.scale.levels.all()
+    action = ActionFactory(outcome=OutcomeFactory(priority=PriorityFactory(plan=plan, number=1)))
+    past, future = datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+
+    def measure(text, due=None, removed=False, ratings=()):
+        m = MeasureFactory(action=action, text=text, due_month=due, removed=removed)
+        for period, level, *status in ratings:
+            Rating.objects.create(measure=m, period=period, level=level, status=(status or ["approved"])[0])
+        return m
+
+    measure("done on time", past, ratings=[(p2, green), (p3, blue)])
+    measure("late, on track", past, ratings=[(p3, green)])  # overdue
+    measure("late, never rated", past)  # overdue and stale
+    measure("due this month", future, ratings=[(p3, red)])
+    measure("late but removed", past, removed=True)
+    measure("rated long ago", ratings=[(p1, amber)])  # stale
+    measure("rated last period", ratings=[(p2, amber, Rating.Status.SUBMITTED)])  # awaiting sign-off
+    return plan
+
+
+def test_it_counts_overdue_stale_and_awaiting_signoff_measures(chased_plan):
+    (row,) = portfolio.summarise([chased_plan], TODAY)
+    assert (row.overdue, row.stale, row.awaiting_signoff) == (2, 2, 1)
+    assert row.current.label == "P3"
+    assert row.previous.label == "P2"
+    assert (row.rated, row.measures) == (3, 7)
+    # P3: Blue 4, Green 3, Red 1 → 8/3 = 2.67 → 2.7; P2: Green 3, Amber 2 → 2.5.
+    assert (str(row.score), str(row.previous_score), row.direction) == ("2.7", "2.5", "up")
+
+
+def test_without_an_open_period_the_latest_period_with_ratings_is_current(chased_plan):
+    chased_plan.periods.filter(label="P3").update(status=Period.Status.CLOSED)
+    PeriodFactory(plan=chased_plan, order=4, label="P4", status=Period.Status.PLANNED)
+    (row,) = portfolio.summarise([chased_plan], TODAY)
+    assert row.current.label == "P3"
+    assert [point.label for point in row.trend] == ["P1", "P2", "P3"]
+
+
+def test_complete_levels_are_the_blue_and_grey_ones_else_the_top_level():
+    thurrock = [ScaleLevel(1, "Red", "red"), ScaleLevel(3, "On track", "green"), ScaleLevel(4, "Done", "blue")]
+    thurrock.append(ScaleLevel(5, "Closed", "grey"))
+    assert portfolio.complete_values(thurrock) == {4, 5}
+    assert portfolio.complete_values([ScaleLevel(1, "No", "red"), ScaleLevel(2, "Yes", "green")]) == {2}
+
+
+def test_the_trend_line_says_in_words_what_it_draws():
+    trend = [portfolio.TrendPoint("Initial", None), portfolio.TrendPoint("01/18", None)]
+    assert portfolio.sparkline(trend, 5).segments == []
+    from decimal import Decimal
+
+    trend = [
+        portfolio.TrendPoint("A", Decimal("2.1")),
+        portfolio.TrendPoint("B", None),
+        portfolio.TrendPoint("C", Decimal("2.6")),
+    ]
+    line = portfolio.sparkline(trend, 5)
+    assert line.text == "Overall score by period: A 2.1, B not rated, C 2.6."
+    assert len(line.segments) == 2  # broken where B has no score
+    (_, low_y), (_, high_y) = line.dots
+    assert high_y < low_y  # a higher score is drawn higher up
+
+
+def test_the_multi_plan_rollup_gives_each_plan_its_own_rollup(thurrock, send_plan, db):
+    together = plans_rollup([thurrock, send_plan])
+    for plan in (thurrock, send_plan):
+        alone = plan_rollup(plan)
+        assert together[plan.pk].rollups == alone
+    assert [str(r.overall) for r in together[thurrock.pk].rollups[:2]] == ["2.1", "2.6"]
+
+
+@pytest.mark.parametrize("plans", [1, 6])
+def test_the_multi_plan_rollup_takes_five_queries_for_any_number_of_plans(db, django_assert_num_queries, plans):
+    built = [build_plan(2, 3, 3) for _ in range(plans)]
+    with django_assert_num_queries(5):
+        result = plans_rollup(built)
+    assert all(len(result[plan.pk].rollups) == 3 for plan in built)
+
+
+def test_the_portfolio_page_uses_the_same_number_of_queries_for_one_plan_or_six(client, bob):
+    def page_queries(count):
+        for _ in range(count):
+            plan = build_plan(2, 3, 3)
+            Membership.objects.create(plan=plan, user=bob, role=Membership.Role.VIEWER)
+        client.force_login(bob)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("portfolio"), {"sort": "-score"})
+        assert len(response.context["rows"]) == Plan.objects.filter(memberships__user=bob).count()
+        return len(queries)
+
+    one = page_queries(1)
+    six = page_queries(5)
+    assert one == six
+    assert one <= 11, one
+
+
+def test_it_filters_by_owner_department_and_status(client, alice):
+    PlanFactory(title="Youth justice plan", department="Youth Offending", owner_name="Y Lead")
+    PlanFactory(title="Closed plan", department="Youth Offending", status=Plan.Status.CLOSED)
+    client.force_login(alice)
+
+    def titles(**query):
+        return [row.plan.title for row in client.get(reverse("portfolio"), query).context["rows"]]
+
+    assert titles(department="Youth Offending") == ["Closed plan", "Youth justice plan"]
+    assert titles(owner="Y Lead") == ["Youth justice plan"]
+    assert titles(status="closed") == ["Closed plan"]
+    assert titles(department="Youth Offending", status="active") == ["Youth justice plan"]
+    response = client.get(reverse("portfolio"), {"department": "Nowhere"})
+    assert "No plans match these filters" in response.content.decode()
+    choices = response.context["choices"]
+    assert "Youth Offending" in choices["departments"]
+    assert "Y Lead" in choices["owners"]
+
+
+def test_it_sorts_by_title_score_change_and_rated_share(client, alice, thurrock, send_plan):
+    unrated = PlanFactory(title="A plan with nothing rated")
+    PeriodFactory(plan=unrated, order=1, label="P1")
+    client.force_login(alice)
+
+    def slugs(sort):
+        return [row.plan.slug for row in client.get(reverse("portfolio"), {"sort": sort}).context["rows"]]
+
+    assert slugs("title") == [unrated.slug, thurrock.slug, send_plan.slug]
+    assert slugs("-title") == [send_plan.slug, thurrock.slug, unrated.slug]
+    assert slugs("-score") == [send_plan.slug, thurrock.slug, unrated.slug]  # 3.4, 2.6, then no score
+    assert slugs("score") == [thurrock.slug, send_plan.slug, unrated.slug]
+    assert slugs("-change")[0] == thurrock.slug  # the only plan with a change
+    assert slugs("-rated") == [thurrock.slug, send_plan.slug, unrated.slug]  # 100%, 85%, 0%
+    assert slugs("nonsense") == slugs("title")
+
+
+def test_the_sorted_column_is_marked_for_screen_readers_and_keeps_the_filters(client, alice):
+    client.force_login(alice)
+    html = client.get(reverse("portfolio"), {"sort": "-score", "department": "Children's Services"}).content.decode()
+    assert 'aria-sort="descending"><a href="?sort=score&amp;department=Children%27s+Services">Overall score' in html
+
+
+def test_a_board_member_lands_on_the_portfolio(client, board_member):
+    client.force_login(board_member)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portfolio")
+
+
+def test_owners_and_leads_still_land_on_the_plan_list(client, db):
+    for username in ("owner", "smurphy"):
+        client.force_login(get_user_model().objects.get(username=username))
+        response = client.get(reverse("home"))
+        assert response.status_code == 200
+        assert f'href="{reverse("portfolio")}"' in response.content.decode()
