@@ -1,0 +1,193 @@
+"""Read-only JSON and CSV for a council's BI tools: a plan's rollup, measures and ratings."""
+
+import base64
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans.demo import DEMO_PASSWORD
+from plans.models import Measure, Membership, Rating
+from tests.factories import build_plan
+
+
+def url(plan, dataset, fmt):
+    return reverse("api-plan-data", kwargs={"slug": plan.slug, "dataset": dataset, "fmt": fmt})
+
+
+def basic(username, password):
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def rows_of(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.fixture
+def board_member(db):
+    return get_user_model().objects.get(username="board")
+
+
+def test_the_rollup_json_is_what_the_rollup_command_prints(client, board_member, thurrock):
+    client.force_login(board_member)
+    response = client.get(url(thurrock, "rollup", "json"))
+    out = io.StringIO()
+    call_command("rollup", thurrock.slug, "--json", stdout=out)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == json.loads(out.getvalue())
+    assert [p["overall"] for p in response.json()["periods"][:2]] == ["2.1", "2.6"]
+
+
+def test_the_rollup_csv_has_a_row_per_period_and_priority_and_an_overall_row(client, board_member, thurrock):
+    client.force_login(board_member)
+    response = client.get(url(thurrock, "rollup", "csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="thurrock-2017-19-rollup.csv"' in response["Content-Disposition"]
+    rows = rows_of(response)
+    assert len(rows) == 4 * 9  # four periods × (eight priorities + overall)
+    current = [row for row in rows if row["period"] == "01/18"]
+    assert [row["score"] for row in current] == ["3.3", "2.3", "2.5", "3.0", "2.0", "2.5", "2.4", "2.9", "2.6"]
+    overall = current[-1]
+    assert (overall["priority"], overall["priority_number"], overall["rated"], overall["measures"]) == (
+        "Overall",
+        "",
+        "97",
+        "97",
+    )
+    levels = [column for column in rows[0] if column.startswith("level ")]
+    assert levels[0] == "level Not started / significant delay"
+    assert sum(int(overall[column]) for column in levels) == 97
+    unrated = [row for row in rows if row["period"] == "05/18"][-1]
+    assert (unrated["score"], unrated["rated"]) == ("", "0")
+
+
+def test_measures_come_one_row_each_with_their_place_in_the_plan(client, board_member, thurrock):
+    client.force_login(board_member)
+    data = client.get(url(thurrock, "measures", "json")).json()
+    assert data["plan"] == thurrock.slug
+    assert len(data["measures"]) == 97
+    first = data["measures"][0]
+    assert first["measure"] == "Senior Management structure established"
+    assert (first["priority_number"], first["lead"], first["time"], first["due_month"]) == (
+        1,
+        "S Murphy",
+        "Jan-18",
+        "2018-01-01",
+    )
+    assert first["removed"] is False
+    assert first["progress_update"] == "Costed structure in place."
+    assert first["outcome"].startswith("Ofsted recco14")
+    rows = rows_of(client.get(url(thurrock, "measures", "csv")))
+    assert len(rows) == 97
+    assert rows[0]["measure_id"] == str(first["measure_id"])
+    assert rows[0]["due_month"] == "2018-01-01"
+
+
+def test_ratings_come_one_row_each_with_period_level_and_status(client, board_member, thurrock):
+    client.force_login(board_member)
+    data = client.get(url(thurrock, "ratings", "json")).json()["ratings"]
+    assert len(data) == Rating.objects.filter(period__plan=thurrock).count()
+    first_measure = Measure.objects.of_plan(thurrock).with_path().first()
+    mine = [row for row in data if row["measure_id"] == first_measure.pk]
+    assert [(r["period"], r["level_value"], r["level_label"], r["status"]) for r in mine] == [
+        ("Initial", 4, "Completed, being monitored", "approved"),
+        ("01/18", 4, "Completed, being monitored", "approved"),
+    ]
+    assert mine[0]["updated"][:4].isdigit()
+    rows = rows_of(client.get(url(thurrock, "ratings", "csv")))
+    assert len(rows) == len(data)
+    assert list(rows[0]) == [
+        "rating_id",
+        "measure_id",
+        "period",
+        "period_order",
+        "level_value",
+        "level_label",
+        "status",
+        "updated",
+    ]
+
+
+def test_csv_cells_that_look_like_formulas_are_escaped(client, alice):
+    plan = build_plan(1, 1, 1)
+    measure = Measure.objects.get(action__outcome__priority__plan=plan)
+    measure.progress_update = '=HYPERLINK("http://evil.example","Click")'
+    measure.lead_text = "@Lead"
+    measure.save()
+    client.force_login(alice)
+    (row,) = rows_of(client.get(url(plan, "measures", "csv")))
+    assert row["progress_update"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert row["lead"] == "'@Lead"
+    assert client.get(url(plan, "measures", "json")).json()["measures"][0]["lead"] == "@Lead"  # JSON is not escaped
+
+
+@pytest.mark.parametrize("dataset", ["rollup", "measures", "ratings"])
+def test_a_plan_the_user_cannot_read_answers_404(client, bob, thurrock, dataset):
+    client.force_login(bob)
+    assert client.get(url(thurrock, dataset, "json")).status_code == 404
+    assert client.get(url(thurrock, dataset, "csv")).status_code == 404
+
+
+def test_an_unknown_plan_answers_404(client, alice):
+    client.force_login(alice)
+    assert client.get("/api/plans/no-such-plan/rollup.json").status_code == 404
+
+
+def test_without_credentials_the_api_answers_401_with_a_basic_challenge(client, thurrock):
+    response = client.get(url(thurrock, "rollup", "json"))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith('Basic realm="Plan tracker API"')
+    assert "Authentication required" in response.json()["error"]
+
+
+def test_http_basic_credentials_of_a_user_work_without_starting_a_session(client, board_member, thurrock):
+    response = client.get(url(thurrock, "rollup", "csv"), **basic("board", DEMO_PASSWORD))
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert client.get(url(thurrock, "rollup", "csv")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        basic("board", "wrong-password"),
+        basic("nobody", DEMO_PASSWORD),
+        {"HTTP_AUTHORIZATION": "Basic not-base64!"},
+        {"HTTP_AUTHORIZATION": "Bearer abc"},
+    ],
+)
+def test_bad_credentials_answer_401(client, board_member, thurrock, header):
+    assert client.get(url(thurrock, "ratings", "json"), **header).status_code == 401
+
+
+def test_basic_credentials_of_a_user_without_a_role_in_the_plan_answer_404(client, bob, thurrock):
+    assert client.get(url(thurrock, "ratings", "json"), **basic("bob", "bob-password")).status_code == 404
+
+
+def test_the_api_is_read_only(client, alice, thurrock):
+    client.force_login(alice)
+    assert client.post(url(thurrock, "ratings", "json")).status_code == 405
+
+
+@pytest.mark.parametrize(("dataset", "most"), [("rollup", 10), ("measures", 6), ("ratings", 6)])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_query_count_does_not_grow_with_the_plan(client, bob, dataset, most, fmt):
+    """Session, user, plan, its levels and the user's role; then one query for the data (five for the rollup)."""
+    counts = []
+    for size in [(1, 2, 1), (6, 20, 8)]:
+        plan = build_plan(*size)
+        Membership.objects.create(plan=plan, user=bob, role=Membership.Role.VIEWER)
+        client.force_login(bob)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(plan, dataset, fmt))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= most
