@@ -152,8 +152,9 @@ def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
     if index is None:
         return summary
     # The trend runs up to the current period: planned periods have nothing to show yet.
+    upto = slice(0, index + 1)
     summary.trend = [
-        TrendPoint(period.label, r.overall) for period, r in zip(data.periods[: index + 1], data.rollups, strict=False)
+        TrendPoint(period.label, r.overall) for period, r in zip(data.periods[upto], data.rollups[upto], strict=True)
     ]
     summary.current = data.periods[index]
     summary.score = data.rollups[index].overall
