@@ -101,6 +101,8 @@ class CommentForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
+    link = forms.URLField(label="Or a link", required=False, assume_scheme="https", max_length=500)
+
     class Meta:
         model = Evidence
         fields = ["title", "file", "link"]
