@@ -75,21 +75,25 @@ def _diffs(rows, fields: dict, levels: dict, statuses: dict):
         yield row, before, changes
 
 
+def _shown_with_rating(change: Change, row, rating_rows) -> bool:
+    """A progress update copied from a rating saved at the same moment is shown once, with the rating."""
+    if change.label != MEASURE_FIELDS["progress_update"]:
+        return False
+    return any(
+        rating.history_user_id == row.history_user_id
+        and abs((rating.history_date - row.history_date).total_seconds()) < 60
+        and (rating.update or "—") == change.new
+        for rating in rating_rows
+    )
+
+
 def measure_timeline(measure: Measure, levels, periods) -> list[Event]:
     """Every recorded change to the measure, its ratings, comments and evidence, newest first."""
     level_names = {level.pk: f"{level.value} {level.label}" for level in levels}
     period_labels = {period.pk: period.label for period in periods}
     statuses = dict(Rating.Status.choices)
     events = []
-    measure_rows = measure.history.select_related("history_user").order_by("history_date", "history_id")
-    for row, before, changes in _diffs(measure_rows, MEASURE_FIELDS, level_names, statuses):
-        if before is None:
-            events.append(Event(row.history_date, _name(row.history_user), "Measure recorded", kind="created"))
-        elif changes:
-            events.append(
-                Event(row.history_date, _name(row.history_user), "Measure changed", changes, row.history_change_reason)
-            )
-    rating_rows = (
+    rating_rows = list(
         Rating.history.filter(measure_id=measure.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
@@ -100,8 +104,20 @@ def measure_timeline(measure: Measure, levels, periods) -> list[Event]:
             title = f"Rating for {period} deleted"
         else:
             title = f"Rating for {period} {'set' if before is None else 'changed'}"
+        if before is None:  # a new rating is approved unless sign-off says otherwise: only say so then
+            changes = [c for c in changes if not (c.label == "Status" and c.new == statuses[Rating.Status.APPROVED])]
         if changes or row.history_type == "-":
             events.append(Event(row.history_date, _name(row.history_user), title, changes, kind="rating"))
+    measure_rows = measure.history.select_related("history_user").order_by("history_date", "history_id")
+    for row, before, changes in _diffs(measure_rows, MEASURE_FIELDS, level_names, statuses):
+        if before is None:
+            events.append(Event(row.history_date, _name(row.history_user), "Measure recorded", kind="created"))
+            continue
+        changes = [change for change in changes if not _shown_with_rating(change, row, rating_rows)]
+        if changes:
+            events.append(
+                Event(row.history_date, _name(row.history_user), "Measure changed", changes, row.history_change_reason)
+            )
     for comment in Comment.objects.filter(measure=measure).select_related("author"):
         events.append(
             Event(comment.created, _name(comment.author), comment.get_kind_display(), note=comment.text, kind="comment")
