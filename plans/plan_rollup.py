@@ -14,7 +14,8 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
         periods = list(plan.periods.all())
     priorities = list(plan.priorities.values_list("number", "title"))
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
-    counts = Rating.objects.of_plan(plan).filter(period__in=periods).level_counts()
+    # Ratings awaiting sign-off (or returned) count once the owner approves them.
+    counts = Rating.objects.of_plan(plan).filter(period__in=periods, status=Rating.Status.APPROVED).level_counts()
     measures = Measure.objects.of_plan(plan).counts_by_priority()
     result = []
     for period in periods:

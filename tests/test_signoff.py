@@ -74,3 +74,29 @@ def test_a_returned_rating_goes_back_to_submitted_when_the_lead_saves_again(
     client.post(reverse("measure-rate", args=[murphy_measure.pk]), rating_data(signoff_plan, murphy_measure, 3))
     submitted.refresh_from_db()
     assert submitted.status == Rating.Status.SUBMITTED
+
+
+def test_a_rating_awaiting_sign_off_counts_in_the_rollup_only_once_approved(
+    client, owner, smurphy, signoff_plan, murphy_measure, open_period
+):
+    from plans.plan_rollup import plan_rollup
+
+    def priority_one():
+        rollup = plan_rollup(signoff_plan, [open_period])[0]
+        return rollup.priorities[0].rated, rollup.priorities[0].score
+
+    rated_before, _ = priority_one()
+    client.force_login(smurphy)
+    client.post(reverse("measure-rate", args=[murphy_measure.pk]), rating_data(signoff_plan, murphy_measure, 3))
+    assert priority_one()[0] == rated_before - 1
+    rating = Rating.objects.get(measure=murphy_measure, period=open_period)
+    client.force_login(owner)
+    client.post(reverse("rating-signoff", args=[rating.pk]), {"decision": "approve"})
+    assert priority_one()[0] == rated_before
+
+
+def test_the_sign_off_page_counts_what_is_pending_for_the_board(client, board, submitted, signoff_plan):
+    client.force_login(board)
+    response = client.get(reverse("plan-signoff", args=[signoff_plan.slug]))
+    assert response.context["submitted_count"] == 1
+    assert "1 rating is awaiting sign-off" in response.content.decode()

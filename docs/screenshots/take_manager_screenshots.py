@@ -66,6 +66,19 @@ def main() -> None:
         lead.get_by_role("button", name="Add comment").click()
         shot(lead, "measure-page.png", full_page=True)
 
+        # Sign-off: the owner turns it on in the admin, the lead saves, the owner sees it pending.
+        owner.goto(f"{BASE}/admin/plans/plan/")
+        owner.get_by_role("link", name="Children's Social Care Development Plan 2017-19").click()
+        owner.get_by_label("Requires signoff").check()
+        owner.get_by_role("button", name="Save", exact=True).click()
+        lead.goto(BASE + "/")
+        row = lead.locator("tr.measure-row").first
+        row.get_by_role("link", name=re.compile("^Update")).click()
+        lead.locator("tr.measure-row--editing").get_by_role("button", name="Save rating and update").click()
+        expect(lead.get_by_text("Saved and submitted for the owner's sign-off.")).to_be_visible()
+        owner.goto(f"{BASE}/plans/thurrock-2017-19/sign-off/")
+        shot(owner, "sign-off.png")
+
         phone = sign_in(browser, "smurphy", {"width": 390, "height": 844})
         shot(phone, "my-measures-phone.png")
         browser.close()

@@ -252,12 +252,15 @@ class SignOffListView(PlanAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending"] = (
+        pending = list(
             Rating.objects.of_plan(self.plan)
             .filter(status__in=[Rating.Status.SUBMITTED, Rating.Status.RETURNED])
             .select_related("measure__action__outcome__priority", "period", "level")
-            .order_by("status", "measure__action__outcome__priority__number", "measure_id")
+            .order_by("-status", "measure__action__outcome__priority__number", "measure_id")
         )
+        context["pending"] = pending
+        context["submitted_count"] = sum(1 for rating in pending if rating.status == Rating.Status.SUBMITTED)
+        context["returned_count"] = len(pending) - context["submitted_count"]
         context["can_sign_off"] = permissions.can_sign_off(self.request.user, self.plan)
         return context
 
