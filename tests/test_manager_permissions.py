@@ -129,3 +129,17 @@ def test_only_owners_sign_off_and_viewers_see_what_is_pending(
     assert "Return to lead" not in page
     client.force_login(owner)
     assert client.post(reverse("rating-signoff", args=[rating.pk]), {"decision": "approve"}).status_code == 302
+
+
+def test_an_htmx_save_refused_in_a_closed_period_answers_403_with_a_row_saying_why(
+    client, smurphy, thurrock, murphy_measure, open_period
+):
+    client.force_login(smurphy)
+    data = rating_data(thurrock, murphy_measure, 3)
+    open_period.status = Period.Status.CLOSED
+    open_period.save()
+    response = client.post(reverse("measure-rate", args=[murphy_measure.pk]), data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert text.lstrip().startswith(f'<tr id="measure-{murphy_measure.pk}"')
+    assert "There is no period open for updates in this plan." in text

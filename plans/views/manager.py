@@ -101,21 +101,31 @@ class MeasureMixin(LoginRequiredMixin):
 class MeasureRateView(MeasureMixin, View):
     """GET: the rating form (a row for htmx, a page otherwise). POST: save it, or show the conflict."""
 
-    def check(self):
+    def refusal(self) -> str | None:
         if self.period is None:
-            raise PermissionDenied("There is no period open for updates in this plan.")
+            return "There is no period open for updates in this plan."
         if not self.may_rate():
-            raise PermissionDenied("You can only rate the measures you lead, in an open period.")
+            return "You can only rate the measures you lead, in an open period."
+        return None
+
+    def refuse(self, reason: str):
+        """403: a plain page, or for htmx a row saying why (htmx is configured to swap 403s)."""
+        if self.request.htmx:
+            context = {"measure": self.measure, "reason": reason, "typed": self.request.POST.get("update", "")}
+            return render(self.request, "includes/_measure_refused_row.html", context, status=403)
+        raise PermissionDenied(reason)
 
     def get(self, request, *args, **kwargs):
-        self.check()
+        if reason := self.refusal():
+            return self.refuse(reason)
         form = RatingForm(
             initial=rating_initial(self.measure, self.current_rating()), measure=self.measure, levels=self.levels
         )
         return self.show_form(form)
 
     def post(self, request, *args, **kwargs):
-        self.check()
+        if reason := self.refusal():
+            return self.refuse(reason)
         form = RatingForm(request.POST, measure=self.measure, levels=self.levels)
         if not form.is_valid():
             return self.show_form(form)
