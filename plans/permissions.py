@@ -45,7 +45,12 @@ def can_manage(user, plan: Plan) -> bool:
 
 
 def leads_measure(user, measure: Measure) -> bool:
-    return user.is_authenticated and measure.leads.filter(user=user).exists()
+    if not user.is_authenticated:
+        return False
+    prefetched = getattr(measure, "_prefetched_objects_cache", {}).get("leads")
+    if prefetched is not None:
+        return any(lead.user_id == user.pk for lead in prefetched)
+    return measure.leads.filter(user=user).exists()
 
 
 def can_rate(user, measure: Measure, period: Period) -> bool:
@@ -68,3 +73,22 @@ def only_reads(user) -> bool:
         return False
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     return roles == {Membership.Role.VIEWER}
+
+
+def can_sign_off(user, plan: Plan) -> bool:
+    """Approve or return submitted ratings: the plan's owners."""
+    return can_manage(user, plan)
+
+
+def can_comment(user, measure: Measure) -> bool:
+    """Comment on a measure: its owners and its leads, in any period (viewers read only)."""
+    plan = measure.action.outcome.priority.plan
+    role = role_in(user, plan)
+    if role == Membership.Role.OWNER:
+        return True
+    return role == Membership.Role.CONTRIBUTOR and leads_measure(user, measure)
+
+
+def can_add_evidence(user, measure: Measure, period: Period | None) -> bool:
+    """Attach evidence to this period's update: whoever may rate it."""
+    return period is not None and can_rate(user, measure, period)

@@ -14,7 +14,7 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
         periods = list(plan.periods.all())
     priorities = list(plan.priorities.values_list("number", "title"))
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
-    counts = Rating.objects.of_plan(plan).filter(period__in=periods).level_counts()
+    counts = Rating.objects.of_plan(plan).filter(period__in=periods).counted().level_counts()
     measures = Measure.objects.of_plan(plan).counts_by_priority()
     result = []
     for period in periods:

@@ -61,7 +61,7 @@ def plans_rollup(plans: Iterable[Plan]) -> dict[int, PlanRollups]:
         .values_list("scale_id", "value", "label", "colour")
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
-    counts = Rating.objects.filter(period__plan_id__in=plan_ids).level_counts()
+    counts = Rating.objects.filter(period__plan_id__in=plan_ids).counted().level_counts()
     measures: dict[int, dict[int, int]] = defaultdict(dict)
     for row in (
         Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids)

@@ -35,6 +35,10 @@ class RatingQuerySet(models.QuerySet):
     def of_plan(self, plan) -> "RatingQuerySet":
         return self.filter(period__plan=plan)
 
+    def counted(self) -> "RatingQuerySet":
+        """The ratings a rollup counts: approved ones (a rating awaiting sign-off counts once approved)."""
+        return self.filter(status="approved")
+
     def level_counts(self) -> dict[tuple[int, int, int], int]:
         """{(period id, priority number, level value): number of ratings}, in one grouped query.
 

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from plans.views import plan_views
+from plans.views import manager, plan_views
 
 urlpatterns = [
-    path("", plan_views.PlanListView.as_view(), name="home"),
+    path("", manager.home, name="home"),
     path("plans/<slug:slug>/", plan_views.PlanDetailView.as_view(), name="plan-detail"),
     path("", include("plans.urls_portfolio")),
     path("", include("plans.urls_api")),
+    path("", include("plans.urls_manager")),
 ]

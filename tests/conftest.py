@@ -37,5 +37,5 @@ def bob(db):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run browser tests last: their live server commits data and flushes the database after each."""
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+    """Run browser tests (and others that commit, with transactional_db) last: they flush the database after each."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid or "transactional_db" in item.fixturenames)

@@ -119,8 +119,9 @@ def test_it_counts_overdue_stale_and_awaiting_signoff_measures(chased_plan):
     assert row.current.label == "P3"
     assert row.previous.label == "P2"
     assert (row.rated, row.measures) == (3, 7)
-    # P3: Blue 4, Green 3, Red 1 → 8/3 = 2.67 → 2.7; P2: Green 3, Amber 2 → 2.5.
-    assert (str(row.score), str(row.previous_score), row.direction) == ("2.7", "2.5", "up")
+    # P3: Blue 4, Green 3, Red 1 → 8/3 = 2.67 → 2.7; P2: Green 3 → 3.0 (the Amber awaiting sign-off does not
+    # count until it is approved).
+    assert (str(row.score), str(row.previous_score), row.direction) == ("2.7", "3.0", "down")
 
 
 def test_without_an_open_period_the_latest_period_with_ratings_is_current(chased_plan):

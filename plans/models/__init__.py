@@ -3,11 +3,14 @@
 from plans.models.access import Membership
 from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
+from plans.models.manager import Comment, Evidence
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
 from plans.models.scale import Level, Scale
 
 __all__ = [
     "Action",
+    "Comment",
+    "Evidence",
     "Indicator",
     "IndicatorValue",
     "Inspection",

@@ -1,0 +1,88 @@
+"""A lead signs in and finds My measures: what they lead, rated or not, due or overdue."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Lead, Period, Rating
+from tests.factories import LeadFactory, MeasureFactory, build_plan
+from tests.manager_fixtures import *  # noqa: F403
+
+
+def test_a_lead_lands_on_my_measures_with_only_the_measures_they_lead(client, smurphy):
+    client.force_login(smurphy)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "plans/manager/my_measures.html" in [t.name for t in response.templates]
+    rows = [row for _plan, priorities in response.context["groups"] for _p, rows in priorities for row in rows]
+    assert len(rows) == 6
+    assert all(any(lead.name == "S Murphy" for lead in row.measure.leads.all()) for row in rows)
+    text = response.content.decode()
+    assert "Signs of Safety Model is in place" in text
+    assert "Children&#x27;s Social Care Development Plan 2017-19" in text
+
+
+def test_rows_show_this_period_and_the_previous_rating_grouped_by_priority(client, smurphy):
+    client.force_login(smurphy)
+    groups = client.get(reverse("my-measures")).context["groups"]
+    plan, priorities = groups[0]
+    assert plan.slug == "thurrock-2017-19"
+    assert [priority.number for priority, _rows in priorities] == [1, 4]
+    row = next(r for _p, rows in priorities for r in rows if r.measure.text.startswith("Signs of Safety"))
+    assert (row.period.label, row.current.level.value) == ("01/18", 2)
+    assert (row.previous.label, row.previous_rating.level.value) == ("Initial", 2)
+
+
+def test_a_measure_not_yet_rated_this_period_says_so(client, smurphy, murphy_measure, open_period):
+    Rating.objects.get(measure=murphy_measure, period=open_period).delete()
+    client.force_login(smurphy)
+    response = client.get(reverse("my-measures"))
+    assert response.context["unrated"] == 1
+    assert "Not yet rated" in response.content.decode()
+
+
+def test_an_unfinished_measure_past_its_due_month_is_overdue_and_a_completed_one_is_not(client, smurphy):
+    client.force_login(smurphy)
+    rows = {
+        row.measure.text[:20]: row
+        for _plan, priorities in client.get(reverse("my-measures")).context["groups"]
+        for _p, rows in priorities
+        for row in rows
+    }
+    assert rows["Signs of Safety Mode"].overdue  # due Sep 2018, rated 2
+    assert not rows["Senior Management st"].overdue  # due Jan 2018 but completed (4)
+
+
+def test_someone_who_leads_nothing_still_gets_the_plan_list(client, alice):
+    client.force_login(alice)
+    response = client.get(reverse("home"))
+    assert "plans/plan_list.html" in [t.name for t in response.templates]
+
+
+def test_a_lead_can_still_reach_the_list_of_all_plans(client, smurphy):
+    client.force_login(smurphy)
+    response = client.get(reverse("plan-list"))
+    assert "SEND Peer Review High Level Action Plan" in response.content.decode()
+
+
+def test_my_measures_needs_a_login(client):
+    assert client.get(reverse("my-measures")).status_code == 302
+
+
+@pytest.mark.parametrize(("priorities", "measures"), [(2, 3), (6, 20)])
+def test_my_measures_query_count_does_not_grow_with_the_number_of_measures(
+    client, bob, django_assert_max_num_queries, priorities, measures
+):
+    plan = build_plan(priorities, measures, 3)
+    plan.periods.filter(order=3).update(status=Period.Status.OPEN)
+    plan.periods.filter(order__lt=3).update(status=Period.Status.CLOSED)
+    plan.memberships.create(user=bob, role="contributor")
+    lead = LeadFactory(user=bob)
+    for measure in plan.priorities.first().outcomes.first().actions.first().measures.all():
+        measure.leads.add(lead)
+    for priority in plan.priorities.all()[1:]:
+        MeasureFactory(action=priority.outcomes.first().actions.first()).leads.add(lead)
+    client.force_login(bob)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("home"))
+    assert response.context["total"] == measures + priorities - 1
+    assert Lead.objects.get(user=bob).measures_led.count() == response.context["total"]
