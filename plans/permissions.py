@@ -60,3 +60,14 @@ def can_rate(user, measure: Measure, period: Period) -> bool:
         and not measure.removed
         and leads_measure(user, measure)
     )
+
+
+def can_start_plan(user) -> bool:
+    """Staff and people who already own a plan may start a new one (they become its owner)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or Plan.objects.filter(owner=user).exists()
+        or Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+    )
