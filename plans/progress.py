@@ -8,7 +8,7 @@ so pages and the reminder command ask the database, not a Python loop.
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from plans.models import Period, Rating
@@ -40,7 +40,8 @@ def with_latest_colour(measures: QuerySet) -> QuerySet:
 def not_complete(measures: QuerySet) -> QuerySet:
     """Measures whose latest rating is not at a complete level (or that are not rated at all)."""
     annotated = with_latest_colour(measures)
-    return annotated.exclude(latest_colour__in=COMPLETE_COLOURS)
+    # Spelled out: exclude() alone would drop the never-rated ones, whose latest colour is NULL.
+    return annotated.filter(Q(latest_colour__isnull=True) | ~Q(latest_colour__in=COMPLETE_COLOURS))
 
 
 def overdue(measures: QuerySet, today: date | None = None) -> QuerySet:
