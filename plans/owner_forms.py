@@ -66,7 +66,8 @@ class OutcomeForm(forms.ModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["priority", "order", "statement", "recommendations"]
+        fields = ["priority", "statement", "recommendations", "order"]
+        help_texts = {"order": "Position among the priority's outcomes; lower comes first."}
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +80,8 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["outcome", "order", "text", "recommendations"]
+        fields = ["outcome", "text", "recommendations", "order"]
+        help_texts = {"order": "Position among the outcome's actions; lower comes first."}
         labels = {"text": "Action"}
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
@@ -108,8 +110,23 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["action", "order", "text", "time_text", "removed"]
-        labels = {"time_text": "Time", "removed": "Removed from the plan (kept with its history, no longer chased)"}
-        help_texts = {"time_text": 'As written, e.g. "Jan-18", "Ongoing". The due month is read from it.'}
+        labels = {"time_text": "Time", "removed": "Removed from the plan"}
+        help_texts = {
+            "time_text": 'As written, e.g. "Jan-18", "Ongoing". The due month is read from it.',
+            "order": "Position among the action's measures; lower comes first.",
+        }
+
+    field_order = [
+        "action",
+        "text",
+        "leads",
+        "new_leads",
+        "officer_text",
+        "time_text",
+        "recommendations",
+        "order",
+        "removed",
+    ]
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,12 +137,8 @@ class MeasureForm(forms.ModelForm):
         self.fields["recommendations"].queryset = recommendations
         if self.instance.pk:
             self.fields["officer_text"].initial = self.instance.officer_text
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("leads") and not (cleaned.get("new_leads") or "").strip():
-            self.add_error("new_leads", "Name at least one lead: pick one from the list or type a name.")
-        return cleaned
+            self.fields["leads"].initial = list(self.instance.leads.all())
+            self.fields["recommendations"].initial = list(self.instance.recommendations.all())
 
 
 class NewPlanForm(forms.Form):
@@ -137,8 +150,8 @@ class NewPlanForm(forms.Form):
     published = forms.DateField(
         label="Published",
         required=False,
-        help_text="For example 2017-02-14.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        help_text="For example 13/02/2017.",
     )
     judgement = forms.CharField(label="Overall judgement", max_length=100, required=False)
     recommendations_text = forms.CharField(
