@@ -29,6 +29,18 @@ class ReopenPeriodForm(forms.Form):
     )
 
 
+class OrderOptional:
+    """A blank order keeps the row where it was (or puts a new one first)."""
+
+    def clean_order(self):
+        order = self.cleaned_data.get("order")
+        return order if order is not None else (self.instance.order or 0)
+
+
+def optional_order(form: forms.ModelForm) -> None:
+    form.fields["order"].required = False
+
+
 class PriorityForm(forms.ModelForm):
     class Meta:
         model = Priority
@@ -38,6 +50,7 @@ class PriorityForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.instance.plan = plan
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -61,7 +74,7 @@ def recommendations_field() -> RecommendationsField:
     )
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(OrderOptional, forms.ModelForm):
     recommendations = recommendations_field()
 
     class Meta:
@@ -71,11 +84,12 @@ class OutcomeForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
+        optional_order(self)
         self.fields["priority"].queryset = plan.priorities.all()
         self.fields["recommendations"].queryset = recommendations
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(OrderOptional, forms.ModelForm):
     recommendations = recommendations_field()
 
     class Meta:
@@ -86,12 +100,13 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
+        optional_order(self)
         self.fields["outcome"].queryset = Outcome.objects.filter(priority__plan=plan).select_related("priority")
         self.fields["outcome"].label_from_instance = lambda o: f"{o.priority.number}. {o.statement[:90]}"
         self.fields["recommendations"].queryset = recommendations
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(OrderOptional, forms.ModelForm):
     leads = forms.ModelMultipleChoiceField(
         queryset=Lead.objects.all(),
         required=False,
@@ -130,6 +145,7 @@ class MeasureForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, recommendations, **kwargs):
         super().__init__(*args, **kwargs)
+        optional_order(self)
         self.fields["action"].queryset = Action.objects.filter(outcome__priority__plan=plan).select_related(
             "outcome__priority"
         )
