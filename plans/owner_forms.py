@@ -11,6 +11,9 @@ from plans.models import Action, Inspection, Lead, Measure, Outcome, Plan, Prior
 from plans.recommendation_text import RecommendationTextError, parse_recommendations
 
 
+RESERVED_SLUGS = {"new"}  # /plans/new/ starts a plan
+
+
 class OpenPeriodForm(forms.Form):
     label = forms.CharField(
         label="Label of the new period",
@@ -197,6 +200,8 @@ class NewPlanForm(forms.Form):
         slug = cleaned.get("slug") or slugify(cleaned.get("title", ""))[:50]
         if not slug:
             self.add_error("slug", "Give the plan a short name made of letters and numbers.")
+        elif slug in RESERVED_SLUGS:
+            self.add_error("slug", f'"{slug}" is reserved by the site: choose another short name.')
         elif Plan.objects.filter(slug=slug).exists():
             self.add_error("slug", f'A plan called "{slug}" already exists: choose another short name.')
         cleaned["slug"] = slug
