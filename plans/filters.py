@@ -31,7 +31,7 @@ class MeasureFilter(django_filters.FilterSet):
         label="Rating", queryset=Level.objects.none(), method="rated_at", empty_label="Any"
     )
     period = django_filters.ModelChoiceFilter(
-        label="in period",
+        label="Period for the rating",
         queryset=Period.objects.none(),
         method="ignore",
         empty_label="Current period",

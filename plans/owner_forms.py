@@ -10,7 +10,6 @@ from django.utils.text import slugify
 from plans.models import Action, Inspection, Lead, Measure, Outcome, Plan, Priority, Scale
 from plans.recommendation_text import RecommendationTextError, parse_recommendations
 
-
 RESERVED_SLUGS = {"new"}  # /plans/new/ starts a plan
 
 

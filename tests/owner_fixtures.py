@@ -1,11 +1,11 @@
 """A small plan whose every measure is in a known state, for the owners' pages and the reminders.
 
-    P1 closed, P2 open; levels 1 Red … 4 Blue (Blue is complete).
-    late     Amy's, due Jan 2020, rated 1 in P1, not rated in P2     → overdue, outstanding
-    done     Ben's, due Jan 2020, rated 4 (complete) in P1           → neither overdue nor outstanding
-    on_time  Amy's, due Jan 2099, rated 3 in P2, answers rec 7       → rated this period
-    gone     Ben's, due Jan 2020, removed                            → never chased
-    nobody   no lead, due Jan 2099, not rated                        → outstanding, nobody to email
+P1 closed, P2 open; levels 1 Red … 4 Blue (Blue is complete).
+late     Amy's, due Jan 2020, rated 1 in P1, not rated in P2     → overdue, outstanding
+done     Ben's, due Jan 2020, rated 4 (complete) in P1           → neither overdue nor outstanding
+on_time  Amy's, due Jan 2099, rated 3 in P2, answers rec 7       → rated this period
+gone     Ben's, due Jan 2020, removed                            → never chased
+nobody   no lead, due Jan 2099, not rated                        → outstanding, nobody to email
 """
 
 from dataclasses import dataclass
@@ -39,8 +39,8 @@ def measure(action, text, lead, due, **extra) -> Measure:
     return m
 
 
-@pytest.fixture
-def small(db) -> SmallPlan:
+@pytest.fixture(name="small")
+def small_plan(db) -> SmallPlan:
     plan = PlanFactory(slug="small", title="Small plan")
     levels = {level.value: level for level in plan.scale.levels.all()}
     p1 = PeriodFactory(plan=plan, order=1, label="P1", status=Period.Status.CLOSED)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from plans.models import Lead, Measure, Period, Rating
 from tests.factories import build_plan
-from tests.owner_fixtures import small  # noqa: F401  (fixture)
+from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def reminders(*args) -> str:
@@ -111,7 +111,8 @@ def test_a_lead_owing_in_two_plans_gets_one_email(small):
     reminders()
     assert len(mail.outbox) == 1
     assert "Reminder: 2 success measures to update" == mail.outbox[0].subject
-    assert other.title in mail.outbox[0].body and "Small plan" in mail.outbox[0].body
+    assert other.title in mail.outbox[0].body
+    assert "Small plan" in mail.outbox[0].body
 
 
 def test_no_reminders_when_no_period_is_open(small):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from plans import permissions
 from plans.models import Period, Rating
 from tests.factories import build_plan
-from tests.owner_fixtures import small  # noqa: F401  (fixture)
+from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def post(client, plan, **data):
@@ -54,7 +54,8 @@ def test_opening_the_next_period_opens_the_planned_one_with_no_ratings_and_keeps
     assert not Rating.objects.filter(period__label="03/18", period__plan=thurrock).exists()
     assert Rating.objects.filter(period__label="01/18", period__plan=thurrock).count() == 97
     page = owner.get(reverse("plan-detail", args=[thurrock.slug])).content.decode()
-    assert "RAG 01/18" in page and "RAG 03/18" in page
+    assert "RAG 01/18" in page
+    assert "RAG 03/18" in page
 
 
 def test_a_second_period_cannot_be_opened_while_one_is_open(owner, thurrock):
@@ -122,9 +123,7 @@ def test_a_period_of_another_plan_cannot_be_closed_through_this_one(owner, thurr
 
 
 @pytest.mark.parametrize("size", [(2, 3, 2), (5, 15, 8)])
-def test_the_periods_page_takes_the_same_queries_whatever_the_plan_size(
-    client, alice, django_assert_num_queries, size
-):
+def test_the_periods_page_takes_the_same_queries_whatever_the_plan_size(client, alice, django_assert_num_queries, size):
     plan = build_plan(*size)
     client.force_login(alice)
     with django_assert_num_queries(8):
