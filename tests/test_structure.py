@@ -146,3 +146,19 @@ def test_the_measure_form_takes_a_fixed_number_of_queries(owner, thurrock, djang
     measure = Measure.objects.of_plan(thurrock).last()
     with django_assert_max_num_queries(12):
         assert owner.get(url("owner-measure-edit", thurrock, measure.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["priority", "outcome", "action", "measure"])
+def test_every_add_and_edit_form_takes_a_fixed_number_of_queries(owner, kind, django_assert_max_num_queries):
+    for size in [(2, 3, 2), (6, 20, 4)]:
+        plan = build_plan(*size)
+        row = {
+            "priority": plan.priorities.last(),
+            "outcome": Outcome.objects.filter(priority__plan=plan).last(),
+            "action": Action.objects.filter(outcome__priority__plan=plan).last(),
+            "measure": Measure.objects.of_plan(plan).last(),
+        }[kind]
+        with django_assert_max_num_queries(12):
+            assert owner.get(url(f"owner-{kind}-add", plan)).status_code == 200
+        with django_assert_max_num_queries(12):
+            assert owner.get(url(f"owner-{kind}-edit", plan, row.pk)).status_code == 200
