@@ -63,7 +63,7 @@ class Digest:
         return f"Reminder: {count} success measure{'s' if count != 1 else ''} to update"
 
     def body(self, base_url: str = "") -> str:
-        lines = [f"Dear {self.lead.name},", "", "These success measures you lead have no rating yet:", ""]
+        lines = [f"Dear {self.lead.name},", "", "These success measures you lead have no rating yet:"]
         current = None
         for plan, period, measure in self.items:
             if current != plan.pk:
