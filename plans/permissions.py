@@ -92,3 +92,14 @@ def can_comment(user, measure: Measure) -> bool:
 def can_add_evidence(user, measure: Measure, period: Period | None) -> bool:
     """Attach evidence to this period's update: whoever may rate it."""
     return period is not None and can_rate(user, measure, period)
+
+
+def can_start_plan(user) -> bool:
+    """Staff and people who already own a plan may start a new one (they become its owner)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or Plan.objects.filter(owner=user).exists()
+        or Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+    )

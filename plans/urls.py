@@ -4,6 +4,7 @@ from plans.views import manager, plan_views
 
 urlpatterns = [
     path("", manager.home, name="home"),
+    path("", include("plans.urls_owner")),
     path("plans/<slug:slug>/", plan_views.PlanDetailView.as_view(), name="plan-detail"),
     path("", include("plans.urls_portfolio")),
     path("", include("plans.urls_api")),

@@ -7,8 +7,10 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
+from plans import progress
+from plans.filters import MeasureFilter
 from plans.models import Measure, Plan, PublishedScore, Rating
-from plans.permissions import only_reads, visible_plans
+from plans.permissions import can_start_plan, only_reads, visible_plans
 from plans.plan_rollup import plan_rollup
 from plans.views.access import PlanAccessMixin
 
@@ -25,6 +27,9 @@ class PlanListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return visible_plans(self.request.user).select_related("scale").prefetch_related("periods")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_start_plan=can_start_plan(self.request.user), **kwargs)
+
 
 class PlanDetailView(PlanAccessMixin, TemplateView):
     template_name = "plans/plan_detail.html"
@@ -38,12 +43,17 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
             (score.period_id, score.priority.number if score.priority else None): score.score
             for score in PublishedScore.objects.filter(plan=plan).select_related("priority")
         }
-        measures = (
-            Measure.objects.of_plan(plan)
-            .with_path()
-            .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
+        filterset = MeasureFilter(self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=periods)
+        measures = list(
+            filterset.qs.with_path().prefetch_related(
+                Prefetch("ratings", queryset=Rating.objects.select_related("level"))
+            )
         )
+        month = progress.this_month()
         context.update(
+            filter=filterset,
+            shown=len(measures),
+            in_plan=Measure.objects.of_plan(plan).filter(removed=False).count() if filterset.is_filtered else None,
             periods=periods,
             summary=summary_rows(periods, rollups, published),
             overall=[
@@ -51,7 +61,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
                 for period, rollup in zip(periods, rollups, strict=True)
             ],
             priorities=[
-                (priority, [row(measure, periods) for measure in rows])
+                (priority, [row(measure, periods, month) for measure in rows])
                 for priority, rows in groupby(measures, key=lambda m: m.action.outcome.priority)
             ],
         )
@@ -75,6 +85,10 @@ def summary_rows(periods, rollups, published):
     return rows
 
 
-def row(measure, periods):
+def row(measure, periods, month):
     by_period = {rating.period_id: rating for rating in measure.ratings.all()}
-    return {"measure": measure, "ratings": [by_period.get(period.pk) for period in periods]}
+    ratings = [by_period.get(period.pk) for period in periods]
+    latest = next((rating for rating in reversed(ratings) if rating), None)
+    complete = latest is not None and latest.level.colour in progress.COMPLETE_COLOURS
+    overdue = bool(measure.due_month and measure.due_month < month and not complete and not measure.removed)
+    return {"measure": measure, "ratings": ratings, "overdue": overdue}

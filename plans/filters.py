@@ -1,0 +1,122 @@
+"""Filtering a plan's measures (django-filter): every choice lives in the query string.
+
+A filtered view can therefore be bookmarked and shared: `?lead=12&overdue=on`
+is "S Murphy's overdue measures". Removed measures are left out unless asked for.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from plans import progress
+from plans.models import Lead, Level, Measure, Period, Plan, Priority, Rating, Recommendation
+
+REMOVED_CHOICES = [("removed", "Removed measures only"), ("all", "Current and removed")]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Words in the outcome, action, measure or an update.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    priority = django_filters.ModelChoiceFilter(
+        label="Priority", field_name="action__outcome__priority", queryset=Priority.objects.none(), empty_label="All"
+    )
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead", field_name="leads", queryset=Lead.objects.none(), empty_label="Anyone"
+    )
+    level = django_filters.ModelChoiceFilter(
+        label="Rating", queryset=Level.objects.none(), method="rated_at", empty_label="Any"
+    )
+    period = django_filters.ModelChoiceFilter(
+        label="Period for the rating",
+        queryset=Period.objects.none(),
+        method="ignore",
+        empty_label="Current period",
+        help_text="The period the rating filter looks at.",
+    )
+    recommendation = django_filters.ModelChoiceFilter(
+        label="Answers recommendation", queryset=Recommendation.objects.none(), method="answers", empty_label="Any"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue", method="only_overdue", widget=forms.CheckboxInput, help_text="Due month passed, not complete."
+    )
+    not_updated = django_filters.BooleanFilter(
+        label="Not yet updated this period",
+        method="only_not_updated",
+        widget=forms.CheckboxInput,
+        help_text="No rating in the open period.",
+    )
+    removed = django_filters.ChoiceFilter(
+        label="Removed measures", choices=REMOVED_CHOICES, method="removed_only", empty_label="Current measures only"
+    )
+
+    class Meta:
+        model = Measure
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, plan: Plan, periods: list[Period], **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.plan = plan
+        self.periods = periods
+        filters = self.filters
+        filters["priority"].queryset = plan.priorities.all()
+        filters["lead"].queryset = Lead.objects.filter(measures_led__action__outcome__priority__plan=plan).distinct()
+        filters["level"].queryset = plan.scale.levels.all()
+        filters["period"].queryset = plan.periods.all()
+        filters["recommendation"].queryset = Recommendation.objects.filter(inspection__plans=plan).select_related(
+            "inspection"
+        )
+
+    @property
+    def chosen_period(self) -> Period | None:
+        chosen = self.form.cleaned_data.get("period") if self.form.is_valid() else None
+        return chosen or progress.current_period(self.periods)
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.form.is_valid() and any(self.form.cleaned_data.get(name) for name in self.filters)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("removed"):
+            queryset = queryset.filter(removed=False)
+        return super().filter_queryset(queryset)
+
+    def ignore(self, queryset, name, value):
+        return queryset
+
+    def removed_only(self, queryset, name, value):
+        return queryset.filter(removed=True) if value == "removed" else queryset
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            in_updates = Rating.objects.filter(measure=OuterRef("pk"), update__icontains=word)
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(action__text__icontains=word)
+                | Q(action__outcome__statement__icontains=word)
+                | Q(progress_update__icontains=word)
+                | Exists(in_updates)
+            )
+        return queryset
+
+    def rated_at(self, queryset, name, value):
+        period = self.chosen_period
+        return queryset.filter(Exists(Rating.objects.filter(measure=OuterRef("pk"), period=period, level=value)))
+
+    def answers(self, queryset, name, value):
+        return queryset.filter(
+            Q(recommendations=value) | Q(action__recommendations=value) | Q(action__outcome__recommendations=value)
+        ).distinct()
+
+    def only_overdue(self, queryset, name, value):
+        return progress.overdue(queryset) if value else queryset
+
+    def only_not_updated(self, queryset, name, value):
+        period = progress.open_period(self.periods)
+        if not value or period is None:
+            return queryset
+        return progress.not_rated_in(queryset, period)

@@ -1,0 +1,103 @@
+"""Missing updates: which leads still owe a rating in the open period, and the reminder digest.
+
+Only measures that are in the plan, not complete and not yet rated in an open
+period are outstanding (plans/progress.outstanding); a plan with no open
+period chases nobody. Each lead gets one email listing everything they owe,
+across plans, at Lead.email or else their login's address.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Prefetch
+
+from plans import progress
+from plans.models import Lead, Measure, Period, Plan
+
+
+@dataclass
+class LeadOutstanding:
+    """One lead (None: rows with no lead named) and the measures they have not rated."""
+
+    lead: Lead | None
+    measures: list[Measure] = field(default_factory=list)
+
+    @property
+    def email(self) -> str:
+        if self.lead is None:
+            return ""
+        return self.lead.email or (self.lead.user.email if self.lead.user else "")
+
+
+def outstanding_measures(plan: Plan, period: Period) -> list[Measure]:
+    leads = Prefetch("leads", queryset=Lead.objects.select_related("user"))
+    measures = progress.outstanding(Measure.objects.of_plan(plan), period)
+    return list(measures.with_path().prefetch_related(leads))
+
+
+def group_by_lead(measures: list[Measure]) -> list[LeadOutstanding]:
+    """Leads in name order, each with their measures in plan order; unled measures last."""
+    groups: dict[int | None, LeadOutstanding] = {}
+    for measure in measures:
+        for lead in measure.leads.all() or [None]:
+            key = lead.pk if lead else None
+            groups.setdefault(key, LeadOutstanding(lead)).measures.append(measure)
+    return sorted(groups.values(), key=lambda group: (group.lead is None, group.lead.name if group.lead else ""))
+
+
+def missing_updates(plan: Plan, period: Period | None) -> list[LeadOutstanding]:
+    if period is None or period.status != Period.Status.OPEN:
+        return []
+    return group_by_lead(outstanding_measures(plan, period))
+
+
+@dataclass
+class Digest:
+    lead: Lead
+    email: str
+    items: list[tuple[Plan, Period, Measure]] = field(default_factory=list)
+
+    def subject(self) -> str:
+        count = len(self.items)
+        return f"Reminder: {count} success measure{'s' if count != 1 else ''} to update"
+
+    def body(self, base_url: str = "") -> str:
+        lines = [f"Dear {self.lead.name},", "", "These success measures you lead have no rating yet:"]
+        current = None
+        for plan, period, measure in self.items:
+            if current != plan.pk:
+                current = plan.pk
+                lines += ["", f"{plan.title}, period {period.label}"]
+                if base_url:
+                    lines.append(f"  {base_url.rstrip('/')}/plans/{plan.slug}/?lead={self.lead.pk}&not_updated=on")
+            due = f" (due {measure.due_month:%b %Y})" if measure.due_month else ""
+            lines.append(f"  - Priority {measure.action.outcome.priority.number}: {measure.text}{due}")
+        lines += ["", "Please rate each one and write a short progress update.", ""]
+        return "\n".join(lines)
+
+
+def reminder_digests() -> tuple[list[Digest], list[LeadOutstanding]]:
+    """(digests to send, leads owed updates who have no email address), over every open period."""
+    digests: dict[int, Digest] = {}
+    unreachable: list[LeadOutstanding] = []
+    open_periods = Period.objects.filter(status=Period.Status.OPEN).select_related("plan").order_by("plan__title")
+    for period in open_periods:
+        for group in missing_updates(period.plan, period):
+            if not group.email:
+                unreachable.append(group)
+                continue
+            digest = digests.setdefault(group.lead.pk, Digest(group.lead, group.email))
+            digest.items += [(period.plan, period, measure) for measure in group.measures]
+    return sorted(digests.values(), key=lambda d: d.lead.name), unreachable
+
+
+def send_digests(digests: list[Digest], base_url: str = "") -> int:
+    """Send one email per digest over one connection; the number sent."""
+    messages = [
+        EmailMessage(digest.subject(), digest.body(base_url), settings.DEFAULT_FROM_EMAIL, [digest.email])
+        for digest in digests
+    ]
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0

@@ -1,0 +1,164 @@
+"""Owners edit the plan's structure on the web: priorities, outcomes, actions, measures, leads and links."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from plans.models import Action, Lead, Measure, Outcome, Priority
+from tests.factories import build_plan
+from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
+
+
+@pytest.fixture
+def owner(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def url(name, plan, *args):
+    return reverse(name, args=[plan.slug, *args])
+
+
+def test_an_owner_adds_a_priority_outcome_action_and_measure(owner, alice, small):
+    plan = small.plan
+    response = owner.post(url("owner-priority-add", plan), {"number": 3, "title": "Care leavers"}, follow=True)
+    assert "Priority added: 3. Care leavers" in response.content.decode()
+    priority = plan.priorities.get(number=3)
+
+    owner.post(
+        url("owner-outcome-add", plan),
+        {"priority": priority.pk, "statement": "Care leavers are in work or learning", "order": 0},
+    )
+    outcome = Outcome.objects.get(priority=priority)
+    owner.post(
+        url("owner-action-add", plan),
+        {"outcome": outcome.pk, "text": "Offer apprenticeships", "order": 0, "recommendations": [small.rec7.pk]},
+    )
+    action = Action.objects.get(outcome=outcome)
+    assert list(action.recommendations.all()) == [small.rec7]
+
+    response = owner.post(
+        url("owner-measure-add", plan),
+        {
+            "action": action.pk,
+            "text": "Ten apprenticeships taken up",
+            "leads": [small.amy.pk],
+            "new_leads": "J Cooke / Head of Service CP",
+            "officer_text": "S Murphy",
+            "time_text": "Sept 2018",
+            "order": 0,
+        },
+        follow=True,
+    )
+    assert "Measure added: Ten apprenticeships taken up" in response.content.decode()
+    measure = Measure.objects.get(action=action)
+    assert sorted(lead.name for lead in measure.leads.all()) == ["Amy Lead", "Head of Service CP", "J Cooke"]
+    assert measure.lead_text == "Amy Lead / J Cooke / Head of Service CP"
+    assert [lead.name for lead in measure.officers.all()] == ["S Murphy"]
+    assert measure.due_month == date(2018, 9, 1)
+    assert measure.history.first().history_user == alice
+    assert priority.history.first().history_user == alice
+
+
+def test_editing_a_measure_shows_the_due_month_read_from_its_time(owner, small):
+    response = owner.get(url("owner-measure-edit", small.plan, small.late.pk))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{small.amy.pk}" selected>Amy Lead</option>' in text
+    owner.post(
+        url("owner-measure-edit", small.plan, small.late.pk),
+        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "time_text": "Ongoing"},
+    )
+    small.late.refresh_from_db()
+    assert (small.late.due_month, small.late.due_note) == (None, "recurring or ongoing, no single due date")
+    text = owner.get(url("owner-measure-edit", small.plan, small.late.pk)).content.decode()
+    assert "none (recurring or ongoing, no single due date)" in text
+
+
+def test_a_typed_lead_that_already_exists_is_reused_not_duplicated(owner, small):
+    owner.post(
+        url("owner-measure-edit", small.plan, small.late.pk),
+        {"action": small.late.action_id, "text": small.late.text, "new_leads": "amy lead"},
+    )
+    assert Lead.objects.filter(name__iexact="amy lead").count() == 1
+    assert [lead.pk for lead in small.late.leads.all()] == [small.amy.pk]
+
+
+def test_a_measure_is_marked_removed_never_deleted(owner, small):
+    owner.post(
+        url("owner-measure-edit", small.plan, small.late.pk),
+        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "removed": "on"},
+    )
+    small.late.refresh_from_db()
+    assert small.late.removed
+    assert small.late.ratings.count() == 1  # its history and ratings stay
+    assert [h.removed for h in small.late.history.all()[:2]] == [True, False]
+
+
+def test_a_form_with_errors_lists_them_in_an_error_summary_and_changes_nothing(owner, small):
+    response = owner.post(url("owner-priority-add", small.plan), {"number": 1, "title": ""})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in text
+    assert "Priority 1 already exists in this plan" in text
+    assert 'href="#id_title"' in text
+    assert small.plan.priorities.count() == 2
+
+
+def test_rows_of_another_plan_cannot_be_edited_through_this_one(owner, small, thurrock):
+    other = Measure.objects.of_plan(thurrock).first()
+    assert owner.get(url("owner-measure-edit", small.plan, other.pk)).status_code == 404
+    response = owner.post(
+        url("owner-measure-add", small.plan), {"action": other.action_id, "text": "Sneaky", "order": 0}
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not Measure.objects.filter(text="Sneaky").exists()
+
+
+@pytest.mark.parametrize("username", ["smurphy", "board"])
+def test_only_owners_may_edit_the_structure(client, thurrock, username):
+    client.force_login(get_user_model().objects.get(username=username))
+    priority = thurrock.priorities.get(number=1)
+    assert client.get(url("owner-structure", thurrock)).status_code == 403
+    response = client.post(url("owner-priority-edit", thurrock, priority.pk), {"number": 1, "title": "Hacked"})
+    assert response.status_code == 403
+    assert Priority.objects.get(pk=priority.pk).title != "Hacked"
+
+
+def test_the_plan_page_offers_owners_an_edit_link_per_measure(owner, small):
+    text = owner.get(reverse("plan-detail", args=[small.plan.slug])).content.decode()
+    assert url("owner-measure-edit", small.plan, small.late.pk) in text
+
+
+@pytest.mark.parametrize("size", [(2, 3, 2), (6, 20, 4)])
+def test_the_structure_page_takes_the_same_queries_whatever_the_plan_size(
+    client, alice, django_assert_num_queries, size
+):
+    plan = build_plan(*size)
+    client.force_login(alice)
+    with django_assert_num_queries(10):
+        assert client.get(url("owner-structure", plan)).status_code == 200
+
+
+def test_the_measure_form_takes_a_fixed_number_of_queries(owner, thurrock, django_assert_max_num_queries):
+    measure = Measure.objects.of_plan(thurrock).last()
+    with django_assert_max_num_queries(12):
+        assert owner.get(url("owner-measure-edit", thurrock, measure.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["priority", "outcome", "action", "measure"])
+def test_every_add_and_edit_form_takes_a_fixed_number_of_queries(owner, kind, django_assert_max_num_queries):
+    for size in [(2, 3, 2), (6, 20, 4)]:
+        plan = build_plan(*size)
+        row = {
+            "priority": plan.priorities.last(),
+            "outcome": Outcome.objects.filter(priority__plan=plan).last(),
+            "action": Action.objects.filter(outcome__priority__plan=plan).last(),
+            "measure": Measure.objects.of_plan(plan).last(),
+        }[kind]
+        with django_assert_max_num_queries(12):
+            assert owner.get(url(f"owner-{kind}-add", plan)).status_code == 200
+        with django_assert_max_num_queries(12):
+            assert owner.get(url(f"owner-{kind}-edit", plan, row.pk)).status_code == 200
