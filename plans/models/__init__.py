@@ -1,6 +1,7 @@
 """The plan's data model; see each module for its part."""
 
 from plans.models.access import Membership
+from plans.models.board import BoardPackSnapshot
 from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
@@ -8,6 +9,7 @@ from plans.models.scale import Level, Scale
 
 __all__ = [
     "Action",
+    "BoardPackSnapshot",
     "Indicator",
     "IndicatorValue",
     "Inspection",

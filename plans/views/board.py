@@ -1,0 +1,101 @@
+"""The board's pages: dashboard, indicators, recommendations coverage, the board pack. Glue only."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+
+from plans.as_at import end_of_day, load_state_as_at
+from plans.board import compare, default_periods, load_state
+from plans.board_pack import pdf_from_html, render_pack
+from plans.models import BoardPackSnapshot, Period
+from plans.views.access import PlanAccessMixin
+
+
+def read_as_at(request) -> tuple[date | None, str | None]:
+    """The `as_at` GET parameter as a date, or an error naming the field."""
+    text = request.GET.get("as_at", "").strip()
+    if not text:
+        return None, None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, f"As at: “{text}” is not a date; use the form 2018-02-28."
+    if day > date.today():
+        return None, "As at: the date must be today or earlier."
+    return day, None
+
+
+class ComparisonMixin(PlanAccessMixin):
+    """Reads ?previous=&current= (period labels) and ?as_at= (a date) into self.comparison."""
+
+    def get_comparison(self):
+        request = self.request
+        day, error = read_as_at(request)
+        if error:
+            messages.error(request, error)
+        state = load_state_as_at(self.plan, end_of_day(day)) if day else load_state(self.plan)
+        previous, current = default_periods(state.periods)
+        for name in ("previous", "current"):
+            label = request.GET.get(name)
+            if label:
+                chosen = state.period(label)
+                if chosen is None:
+                    messages.error(request, f"{name.title()} period: this plan has no period “{label}”.")
+                elif name == "previous":
+                    previous = chosen
+                else:
+                    current = chosen
+        return compare(state, previous, current), day
+
+
+class DashboardView(ComparisonMixin, TemplateView):
+    template_name = "plans/board/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        comparison, day = self.get_comparison()
+        context.update(c=comparison, as_at=day, levels=comparison.state.levels)
+        return context
+
+
+class BoardPackMixin(PlanAccessMixin):
+    """The pack for ?period= (default: the open period); a closed period's frozen snapshot when there is one."""
+
+    def pack_html(self) -> str:
+        periods = list(self.plan.periods.all())
+        label = self.request.GET.get("period")
+        if label:
+            period = next((p for p in periods if p.label == label), None)
+            if period is None:
+                raise Http404(f"This plan has no period “{label}”.")
+        else:
+            period = default_periods(periods)[1]
+            if period is None:
+                raise Http404("This plan has no reporting periods yet.")
+        snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
+        version = self.request.GET.get("version")
+        if version:
+            snapshot = get_object_or_404(snapshots, version=version if version.isdigit() else -1)
+            return snapshot.html
+        if period.status == Period.Status.CLOSED and (snapshot := snapshots.first()) is not None:
+            return snapshot.html
+        return render_pack(self.plan, period)
+
+
+class BoardPackView(BoardPackMixin, View):
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(self.pack_html())
+
+
+class BoardPackPdfView(BoardPackMixin, View):
+    def get(self, request, *args, **kwargs):
+        pdf = pdf_from_html(self.pack_html())
+        name = slugify(f"{self.plan.slug} board pack {request.GET.get('period', '')}")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
