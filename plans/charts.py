@@ -128,7 +128,8 @@ def indicator_svg(name: str, series: Sequence[YearSeries], comparator: Decimal |
         lx = width - right + 10
         parts.append(
             f'<line x1="{lx}" x2="{lx + 22}" y1="{legend_y}" y2="{legend_y}" stroke="{colour}" '
-            f'stroke-width="2"{dash_attr}/><text x="{lx + 26}" y="{legend_y + 4}" font-size="11">{escape(one.label)}</text>'
+            f'stroke-width="2"{dash_attr}/>'
+            f'<text x="{lx + 26}" y="{legend_y + 4}" font-size="11">{escape(one.label)}</text>'
         )
         legend_y += 18
     if comparator is not None:
