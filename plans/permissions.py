@@ -60,3 +60,8 @@ def can_rate(user, measure: Measure, period: Period) -> bool:
         and not measure.removed
         and leads_measure(user, measure)
     )
+
+
+def can_record_indicators(user, plan: Plan) -> bool:
+    """Owners enter and correct indicator values (the performance team's monthly figures)."""
+    return can_manage(user, plan)

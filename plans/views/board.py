@@ -3,16 +3,23 @@
 from datetime import date
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
 
+from plans import charts, permissions
 from plans.as_at import end_of_day, load_state_as_at
 from plans.board import compare, default_periods, load_state
 from plans.board_pack import pdf_from_html, render_pack
-from plans.models import BoardPackSnapshot, Period
+from plans.coverage import plan_coverage
+from plans.evidence import evidence
+from plans.indicator_entry import record_value
+from plans.indicator_table import indicator_rows
+from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
 from plans.views.access import PlanAccessMixin
 
 
@@ -99,3 +106,84 @@ class BoardPackPdfView(BoardPackMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
+
+
+class CoverageView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = load_state(self.plan)
+        period = state.period(self.request.GET.get("period")) or default_periods(state.periods)[1]
+        coverage = plan_coverage(state, period)
+        context.update(
+            coverage=coverage,
+            period=period,
+            periods=state.periods,
+            levels=state.levels,
+            evidence_links=True,
+            unanswered=[item for ic in coverage for item in ic.unanswered],
+        )
+        return context
+
+
+class EvidenceView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/evidence.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recommendation = get_object_or_404(
+            Recommendation.objects.select_related("inspection"),
+            pk=self.kwargs["pk"],
+            inspection__in=self.plan.inspections.all(),
+        )
+        context.update(evidence(self.plan, recommendation))
+        return context
+
+
+class IndicatorsView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/indicators.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.number = kwargs["number"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        self.priority = get_object_or_404(self.plan.priorities, number=self.number)
+        self.indicators = list(
+            self.priority.indicators.prefetch_related(
+                Prefetch("values", queryset=IndicatorValue.objects.order_by("month"))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.load()
+        months, rows = indicator_rows(self.indicators)
+        context.update(
+            priority=self.priority,
+            priorities=self.plan.priorities.all(),
+            months=months,
+            rows=rows,
+            indicator_links=True,
+            month_names=charts.MONTH_ABBR,
+            can_record=permissions.can_record_indicators(self.request.user, self.plan),
+            history=IndicatorValue.history.filter(indicator_id__in=[i.pk for i in self.indicators])
+            .select_related("history_user")
+            .order_by("-history_date")[:20],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_record_indicators(request.user, self.plan):
+            raise PermissionDenied("Only the plan's owners can enter indicator values.")
+        self.load()
+        entry = record_value(self.indicators, request.POST)
+        if entry.errors:
+            context = self.get_context_data(errors=entry.errors, posted=request.POST)
+            return self.render_to_response(context, status=400)
+        verb = "Added" if entry.created else "Changed"
+        messages.success(
+            request, f"{verb} {entry.value.indicator.name}: {entry.value.month:%b %Y} = {entry.value.value}."
+        )
+        return redirect("board-indicators", slug=self.plan.slug, number=self.number)
