@@ -18,6 +18,7 @@ from decimal import Decimal
 from plans import rollup
 
 LOWEST_COLOURS = {"red", "amber"}
+KIND_ORDER = {"indicator": 0, "overdue": 1, "jump": 2, "stale": 3}
 COMPLETE_COLOURS = {"blue", "grey"}
 
 
@@ -146,4 +147,4 @@ def find_challenges(state, current, due_by: date | None) -> list[Challenge]:
         rating = state.rating(measure, current)
         found += _indicator_challenges(measure, rating, state.indicators.get(measure.pk, []))
         found += _dated_challenges(state, measure, periods, due_by)
-    return found
+    return sorted(found, key=lambda challenge: KIND_ORDER[challenge.kind])
