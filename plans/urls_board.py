@@ -11,4 +11,5 @@ urlpatterns = [
     path("plans/<slug:slug>/board/coverage/", board.CoverageView.as_view(), name="board-coverage"),
     path("plans/<slug:slug>/board/coverage/<int:pk>/", board.EvidenceView.as_view(), name="board-evidence"),
     path("plans/<slug:slug>/board/indicators/<int:number>/", board.IndicatorsView.as_view(), name="board-indicators"),
+    path("plans/<slug:slug>/board/as-at/", board.PlanAsAtView.as_view(), name="board-plan-as-at"),
 ]

@@ -87,3 +87,22 @@ def test_the_as_at_dashboard_query_count_does_not_grow_with_the_plan(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("board-dashboard", args=[plan.slug]), {"as_at": timezone.localdate().isoformat()})
     assert response.context["c"].rated == size[0] * size[1]
+
+
+def test_the_plan_page_as_at_a_date_shows_the_rows_and_rollup_as_they_were(client, alice, plan_last_winter):
+    plan = plan_last_winter
+    measure = Measure.objects.of_plan(plan).first()
+    old_text = measure.text
+    measure.text = "Reworded in March"
+    measure.save()
+    client.force_login(alice)
+    response = client.get(reverse("board-plan-as-at", args=[plan.slug]), {"as_at": "2018-02-01"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "As at 1 February 2018:" in text
+    assert old_text in text
+    assert "Reworded in March" not in text
+    today = client.get(reverse("plan-detail", args=[plan.slug])).context
+    then = response.context
+    assert [c["score"] for c in then["overall"]] == [c["score"] for c in today["overall"]]
+    assert len(then["priorities"]) == 2

@@ -187,3 +187,48 @@ class IndicatorsView(PlanAccessMixin, TemplateView):
             request, f"{verb} {entry.value.indicator.name}: {entry.value.month:%b %Y} = {entry.value.value}."
         )
         return redirect("board-indicators", slug=self.plan.slug, number=self.number)
+
+
+class PlanAsAtView(PlanAccessMixin, TemplateView):
+    """The plan page (rollup and every row) as the plan stood at the end of ?as_at=."""
+
+    template_name = "plans/board/plan_as_at.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        day, error = read_as_at(self.request)
+        if error:
+            messages.error(self.request, error)
+        day = day or date.today()
+        state = load_state_as_at(self.plan, end_of_day(day))
+        context.update(as_at=day, **plan_page_rows(state))
+        return context
+
+
+def plan_page_rows(state) -> dict:
+    """The plan page's context (plans/plan_detail.html) built from a PlanState."""
+    periods = state.periods
+
+    def cell(period, score, number):
+        published = state.published.get((period.pk, number))
+        return {"period": period, "score": score, "published": published, "differs": published not in (None, score)}
+
+    summary = []
+    if state.rollups:
+        for index, first in enumerate(state.rollups[0].priorities):
+            scores = [
+                cell(p, r.priorities[index].score, first.number) for p, r in zip(periods, state.rollups, strict=True)
+            ]
+            summary.append({"priority": first, "scores": scores})
+    by_priority: dict = {}
+    for measure in state.measures:
+        priority = measure.action.outcome.priority
+        by_priority.setdefault(priority.pk, (priority, []))[1].append(
+            {"measure": measure, "ratings": [state.rating(measure, p) for p in periods]}
+        )
+    return {
+        "periods": periods,
+        "summary": summary,
+        "overall": [cell(p, r.overall, None) for p, r in zip(periods, state.rollups, strict=True)],
+        "priorities": list(by_priority.values()),
+    }
