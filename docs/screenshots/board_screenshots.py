@@ -17,11 +17,11 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background
 PLAN = "/plans/thurrock-2017-19"
 PAGES = [
     ("board-dashboard.png", f"{PLAN}/board/", False),
-    ("board-dashboard-full.png", f"{PLAN}/board/", True),
-    ("board-indicators.png", f"{PLAN}/board/indicators/1/", True),
+    ("board-indicators.png", f"{PLAN}/board/indicators/3/", False),
     ("board-coverage.png", f"{PLAN}/board/coverage/", False),
 ]
-PDF_PAGES = [1, 2, 3, 5]
+SECTIONS = [("board-heatmap.png", f"{PLAN}/board/", "#heatmap ~ .table-wrap")]
+PDF_PAGES = [1, 2, 3, 10]
 
 
 def main() -> None:
@@ -36,15 +36,20 @@ def main() -> None:
             page.goto(BASE + path)
             page.screenshot(path=HERE / name, full_page=full)
             print("wrote", HERE / name)
-        response = page.request.get(f"{BASE}{PLAN}/board/pack.pdf?period=01/18")
+        for name, path, selector in SECTIONS:
+            page.goto(BASE + path)
+            page.locator(selector).screenshot(path=HERE / name)
+            print("wrote", HERE / name)
+        response = page.request.get(f"{BASE}{PLAN}/board/pack.pdf?period=01/18", timeout=180_000)
+        body = response.body()
         browser.close()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "pack.pdf"
-        pdf.write_bytes(response.body())
+        pdf.write_bytes(body)
         for number in PDF_PAGES:
             out = HERE / f"board-pack-page-{number}"
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", "-f", str(number), "-l", str(number), "-singlefile", pdf, out],
+                ["pdftoppm", "-png", "-r", "80", "-f", str(number), "-l", str(number), "-singlefile", pdf, out],
                 check=True,
             )
             print("wrote", out.with_suffix(".png"))
