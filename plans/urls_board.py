@@ -12,4 +12,7 @@ urlpatterns = [
     path("plans/<slug:slug>/board/coverage/<int:pk>/", board.EvidenceView.as_view(), name="board-evidence"),
     path("plans/<slug:slug>/board/indicators/<int:number>/", board.IndicatorsView.as_view(), name="board-indicators"),
     path("plans/<slug:slug>/board/as-at/", board.PlanAsAtView.as_view(), name="board-plan-as-at"),
+    path("plans/<slug:slug>/board/data/rollup.json", board.RollupJsonView.as_view(), name="board-data-rollup"),
+    path("plans/<slug:slug>/board/data/measures.json", board.MeasuresJsonView.as_view(), name="board-data-measures"),
+    path("plans/<slug:slug>/board/data/ratings.csv", board.RatingsCsvView.as_view(), name="board-data-ratings"),
 ]

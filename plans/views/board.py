@@ -5,7 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
 from django.views import View
@@ -14,12 +14,14 @@ from django.views.generic import TemplateView
 from plans import charts, permissions
 from plans.as_at import end_of_day, load_state_as_at
 from plans.board import compare, default_periods, load_state
+from plans.board_data import measures_data, ratings_csv
 from plans.board_pack import pdf_from_html, render_pack
 from plans.coverage import plan_coverage
 from plans.evidence import evidence
 from plans.indicator_entry import record_value
 from plans.indicator_table import indicator_rows
 from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
+from plans.plan_rollup import plan_rollup, rollup_as_dict
 from plans.views.access import PlanAccessMixin
 
 
@@ -232,3 +234,20 @@ def plan_page_rows(state) -> dict:
         "overall": [cell(p, r.overall, None) for p, r in zip(periods, state.rollups, strict=True)],
         "priorities": list(by_priority.values()),
     }
+
+
+class RollupJsonView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(rollup_as_dict(self.plan, plan_rollup(self.plan)))
+
+
+class MeasuresJsonView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(measures_data(load_state(self.plan)))
+
+
+class RatingsCsvView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(ratings_csv(load_state(self.plan)), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-ratings.csv"'
+        return response
