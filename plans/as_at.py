@@ -12,15 +12,12 @@ Rollups are counted from those rows with the same rule as today's
 from collections import Counter
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from plans import rollup
-from plans.board import PlanState
+from plans.board import PlanState, linked_indicators
 from plans.models import (
     Action,
-    Indicator,
-    IndicatorValue,
     Measure,
     Outcome,
     Period,
@@ -73,7 +70,7 @@ def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
         if rating.measure_id in measure_ids:
             rating.level = by_level[rating.level_id]
             ratings[(rating.measure_id, rating.period_id)] = rating
-    indicators = _linked_indicators(measure_ids)
+    indicators = linked_indicators(id__in=measure_ids)
     published = {
         (score.period_id, score.priority.number if score.priority else None): score.score
         for score in PublishedScore.objects.filter(plan=plan, period__in=periods).select_related("priority")
@@ -89,15 +86,6 @@ def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
         indicators=indicators,
         as_at=when,
     )
-
-
-def _linked_indicators(measure_ids: set[int]) -> dict[int, list[Indicator]]:
-    links = Measure.indicators.through.objects.filter(measure_id__in=measure_ids).select_related("indicator")
-    links = links.prefetch_related(Prefetch("indicator__values", queryset=IndicatorValue.objects.order_by("month")))
-    found: dict[int, list[Indicator]] = {}
-    for link in links:
-        found.setdefault(link.measure_id, []).append(link.indicator)
-    return found
 
 
 def _rollups(periods, priorities, levels, measures, ratings) -> list[rollup.PeriodRollup]:

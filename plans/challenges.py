@@ -89,20 +89,21 @@ def _indicator_challenges(measure, rating, indicators) -> list[Challenge]:
 
 
 def _last_update(state, measure, periods) -> int:
-    """Index in `periods` of the last period with a new rating or a new update; -1 when never."""
-    last, previous = -1, None
-    for index, period in enumerate(periods):
-        rating = state.rating(measure, period)
+    """Index in `periods` of the last period with a new rating or a new update; -1 when never.
+
+    Walks back from the latest period and stops at the first change.
+    """
+    later, later_index = None, -1
+    for index in range(len(periods) - 1, -1, -1):
+        rating = state.rating(measure, periods[index])
         if rating is None:
             continue
-        if (
-            previous is None
-            or rating.level_id != previous.level_id
-            or (rating.update and rating.update != previous.update)
+        if later is not None and (
+            later.level.value != rating.level.value or (later.update and later.update != rating.update)
         ):
-            last = index
-        previous = rating
-    return last
+            return later_index
+        later, later_index = rating, index
+    return later_index
 
 
 def _dated_challenges(state, measure, periods, due_by) -> list[Challenge]:
