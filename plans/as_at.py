@@ -2,8 +2,9 @@
 
 Each table is read with simple-history's latest_of_each() (what `as_of` does)
 on the plan's own rows only: periods and priorities by plan, then outcomes,
-actions, measures and ratings by their parents' ids. The history tables carry
-an index on (id, history_date) (SIMPLE_HISTORY_DATE_INDEX), so the "latest
+actions, measures and ratings by their parents' ids (indexed columns). The
+history tables carry a composite (history_date, id) index
+(SIMPLE_HISTORY_DATE_INDEX), so the "latest
 record before the date" lookups use it instead of scanning the whole table.
 Rollups are counted from those rows with the same rule as today's
 (plans.rollup.period_rollup). Indicators and published figures are today's.
