@@ -99,6 +99,9 @@ def test_reopening_and_closing_again_keeps_both_versions_and_says_what_changed(c
     client.force_login(alice)
     assert pack(client, thurrock, period="01/18").content.decode() == latest
     assert pack(client, thurrock, period="01/18", version="1").content.decode() == versions[0].html
+    dashboard = client.get(reverse("board-dashboard", args=[thurrock.slug])).content.decode()
+    assert "01/18, version 1" in dashboard
+    assert "01/18, version 2" in dashboard
 
 
 def test_periods_created_closed_and_other_saves_make_no_snapshot(alice, thurrock):
@@ -122,7 +125,7 @@ def test_the_pack_query_count_does_not_grow_with_the_plan(client, alice, django_
 def test_the_dashboard_query_count_does_not_grow_with_the_plan(client, alice, django_assert_num_queries, size):
     plan = build_plan(*size)
     client.force_login(alice)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("board-dashboard", args=[plan.slug]))
     assert response.status_code == 200
 

@@ -68,7 +68,8 @@ class DashboardView(ComparisonMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         comparison, day = self.get_comparison()
-        context.update(c=comparison, as_at=day, levels=comparison.state.levels)
+        packs = BoardPackSnapshot.objects.filter(plan=self.plan).select_related("period", "created_by").defer("html")
+        context.update(c=comparison, as_at=day, levels=comparison.state.levels, frozen_packs=packs.defer("figures"))
         return context
 
 
