@@ -227,3 +227,21 @@ def test_levels_are_read_from_the_scale_colours(small):
         "green",
         "blue",
     }
+
+
+def test_a_plan_with_nothing_in_it_yet_still_opens(client, alice):
+    plan = PlanFactory()
+    client.force_login(alice)
+    response = dashboard(client, plan)
+    assert response.status_code == 200
+    assert response.context["c"].summary == []
+    assert client.get(reverse("board-coverage", args=[plan.slug])).status_code == 200
+    assert client.get(reverse("board-pack", args=[plan.slug])).status_code == 404
+    assert client.get(reverse("board-indicators-index", args=[plan.slug])).status_code == 404
+
+
+def test_the_indicators_link_opens_the_first_prioritys_indicators(client, alice, thurrock):
+    client.force_login(alice)
+    response = client.get(reverse("board-indicators-index", args=[thurrock.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("board-indicators", args=[thurrock.slug, 1])

@@ -252,3 +252,13 @@ class RatingsCsvView(PlanAccessMixin, View):
         response = HttpResponse(ratings_csv(load_state(self.plan)), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-ratings.csv"'
         return response
+
+
+class IndicatorsIndexView(PlanAccessMixin, View):
+    """The indicators of the plan's first priority (the nav links here)."""
+
+    def get(self, request, *args, **kwargs):
+        first = self.plan.priorities.order_by("number").first()
+        if first is None:
+            raise Http404("This plan has no priorities yet.")
+        return redirect("board-indicators", slug=self.plan.slug, number=first.number)
