@@ -137,3 +137,17 @@ def test_the_coverage_query_count_does_not_grow_with_the_plan(client, alice, dja
     with django_assert_num_queries(18):
         response = client.get(reverse("board-coverage", args=[plan.slug]))
     assert response.status_code == 200
+
+
+def test_a_frozen_packs_pdf_is_made_once_and_kept(client, alice):
+    plan = build_plan(2, 3, 2)
+    period = plan.periods.get(label="P2")
+    close(period, alice)
+    client.force_login(alice)
+    url = reverse("board-pack-pdf", args=[plan.slug])
+    first = client.get(url, {"period": "P2"})
+    assert first.content.startswith(b"%PDF")
+    assert "v1.pdf" in first["Content-Disposition"]
+    snapshot = BoardPackSnapshot.objects.get(period=period)
+    assert bytes(snapshot.pdf) == first.content
+    assert client.get(url, {"period": "P2"}).content == first.content

@@ -19,6 +19,7 @@ class BoardPackSnapshot(models.Model):
     version = models.PositiveIntegerField()
     html = models.TextField()
     figures = models.JSONField(default=dict)
+    pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="Made on the first PDF download.")
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

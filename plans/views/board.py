@@ -76,7 +76,7 @@ class DashboardView(ComparisonMixin, TemplateView):
 class BoardPackMixin(PlanAccessMixin):
     """The pack for ?period= (default: the open period); a closed period's frozen snapshot when there is one."""
 
-    def pack_html(self) -> str:
+    def chosen(self) -> tuple[Period, BoardPackSnapshot | None]:
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
         if label:
@@ -90,22 +90,30 @@ class BoardPackMixin(PlanAccessMixin):
         snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
         version = self.request.GET.get("version")
         if version:
-            snapshot = get_object_or_404(snapshots, version=version if version.isdigit() else -1)
-            return snapshot.html
-        if period.status == Period.Status.CLOSED and (snapshot := snapshots.first()) is not None:
-            return snapshot.html
-        return render_pack(self.plan, period)
+            return period, get_object_or_404(snapshots, version=version if version.isdigit() else -1)
+        if period.status == Period.Status.CLOSED:
+            return period, snapshots.first()
+        return period, None
 
 
 class BoardPackView(BoardPackMixin, View):
     def get(self, request, *args, **kwargs):
-        return HttpResponse(self.pack_html())
+        period, snapshot = self.chosen()
+        return HttpResponse(snapshot.html if snapshot else render_pack(self.plan, period))
 
 
 class BoardPackPdfView(BoardPackMixin, View):
     def get(self, request, *args, **kwargs):
-        pdf = pdf_from_html(self.pack_html())
-        name = slugify(f"{self.plan.slug} board pack {request.GET.get('period', '')}")
+        period, snapshot = self.chosen()
+        if snapshot is None:
+            pdf = pdf_from_html(render_pack(self.plan, period))
+        else:
+            if snapshot.pdf is None:  # a frozen pack's PDF never changes: make it once
+                snapshot.pdf = pdf_from_html(snapshot.html)
+                snapshot.save(update_fields=["pdf"])
+            pdf = bytes(snapshot.pdf)
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
