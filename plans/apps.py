@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = "Improvement plans"
+
+    def ready(self) -> None:
+        from plans import board_snapshots  # noqa: F401 - connects the period-closed signal

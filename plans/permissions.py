@@ -103,3 +103,8 @@ def can_start_plan(user) -> bool:
         or Plan.objects.filter(owner=user).exists()
         or Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
     )
+
+
+def can_record_indicators(user, plan: Plan) -> bool:
+    """Owners enter and correct indicator values (the performance team's monthly figures)."""
+    return can_manage(user, plan)

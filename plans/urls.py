@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("plans.urls_portfolio")),
     path("", include("plans.urls_api")),
     path("", include("plans.urls_manager")),
+    path("", include("plans.urls_board")),
 ]

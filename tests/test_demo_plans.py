@@ -146,3 +146,9 @@ def test_the_rollup_command_names_the_plans_when_the_slug_is_wrong(thurrock):
 
     with pytest.raises(CommandError, match='No plan "nope". Plans: .*thurrock-2017-19'):
         call_command("rollup", "nope")
+
+
+def test_every_send_peer_review_recommendation_is_answered_by_its_row(send_plan):
+    unanswered = Recommendation.objects.filter(inspection__key="thurrock-send-peer-review-2017", outcomes=None)
+    assert list(unanswered.values_list("number", flat=True)) == []
+    assert send_plan.priorities.get(number=4).outcomes.get().recommendations.get().number == 4

@@ -1,6 +1,7 @@
 """The plan's data model; see each module for its part."""
 
 from plans.models.access import Membership
+from plans.models.board import BoardPackSnapshot
 from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.manager import Comment, Evidence
@@ -11,6 +12,7 @@ __all__ = [
     "Action",
     "Comment",
     "Evidence",
+    "BoardPackSnapshot",
     "Indicator",
     "IndicatorValue",
     "Inspection",

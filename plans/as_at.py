@@ -1,0 +1,108 @@
+"""The plan as it stood at a past moment, read from the simple-history tables.
+
+Each table is read with simple-history's latest_of_each() (what `as_of` does)
+on the plan's own rows only: periods and priorities by plan, then outcomes,
+actions, measures and ratings by their parents' ids (indexed columns). The
+history tables carry a composite (history_date, id) index
+(SIMPLE_HISTORY_DATE_INDEX), so the "latest
+record before the date" lookups use it instead of scanning the whole table.
+Rollups are counted from those rows with the same rule as today's
+(plans.rollup.period_rollup). Indicators and published figures are today's.
+"""
+
+from collections import Counter
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+from plans import rollup
+from plans.board import PlanState, linked_indicators
+from plans.models import (
+    Action,
+    Measure,
+    Outcome,
+    Period,
+    Plan,
+    Priority,
+    PublishedScore,
+    Rating,
+)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last moment of a day in the site's time zone: "as at 1 March" includes 1 March's changes."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def _as_of(model, when: datetime, **filters) -> list:
+    """The model's rows as they were at `when`, among those matching the filters (deleted ones dropped)."""
+    return list(model.history.filter(history_date__lte=when, **filters).latest_of_each().as_instances())
+
+
+def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
+    """The same PlanState as plans.board.load_state, as the plan stood at `when`."""
+    periods = sorted(_as_of(Period, when, plan_id=plan.pk), key=lambda p: p.order)
+    priorities = {p.pk: p for p in _as_of(Priority, when, plan_id=plan.pk)}
+    outcomes = {o.pk: o for o in _as_of(Outcome, when, priority_id__in=list(priorities))}
+    actions = {a.pk: a for a in _as_of(Action, when, outcome_id__in=list(outcomes))}
+    measures = _as_of(Measure, when, action_id__in=list(actions))
+    for outcome in outcomes.values():
+        outcome.priority = priorities[outcome.priority_id]
+    for action in actions.values():
+        action.outcome = outcomes[action.outcome_id]
+    for measure in measures:
+        measure.action = actions[measure.action_id]
+    measures.sort(
+        key=lambda m: (
+            m.action.outcome.priority.number,
+            m.action.outcome.order,
+            m.action.outcome_id,
+            m.action.order,
+            m.action_id,
+            m.order,
+            m.pk,
+        )
+    )
+    levels = list(plan.scale.levels.all())
+    by_level = {level.pk: level for level in levels}
+    measure_ids = {m.pk for m in measures}
+    ratings = {}
+    for rating in _as_of(Rating, when, period_id__in=[p.pk for p in periods]):
+        if rating.measure_id in measure_ids:
+            rating.level = by_level[rating.level_id]
+            ratings[(rating.measure_id, rating.period_id)] = rating
+    indicators = linked_indicators(id__in=measure_ids)
+    published = {
+        (score.period_id, score.priority.number if score.priority else None): score.score
+        for score in PublishedScore.objects.filter(plan=plan, period__in=periods).select_related("priority")
+    }
+    return PlanState(
+        plan=plan,
+        periods=periods,
+        levels=levels,
+        measures=measures,
+        ratings=ratings,
+        rollups=_rollups(periods, sorted(priorities.values(), key=lambda p: p.number), levels, measures, ratings),
+        published=published,
+        indicators=indicators,
+        as_at=when,
+    )
+
+
+def _rollups(periods, priorities, levels, measures, ratings) -> list[rollup.PeriodRollup]:
+    rule_levels = [rollup.Level(level.value, level.label) for level in levels]
+    number_of = {m.pk: m.action.outcome.priority.number for m in measures}
+    measure_counts = Counter(number_of.values())
+    result = []
+    for period in periods:
+        counts = Counter(
+            (number_of[measure_id], rating.level.value)
+            for (measure_id, period_id), rating in ratings.items()
+            if period_id == period.pk
+        )
+        result.append(
+            rollup.period_rollup(
+                period.label, [(p.number, p.title) for p in priorities], rule_levels, counts, measure_counts
+            )
+        )
+    return result

@@ -1,0 +1,130 @@
+"""The board pack: one print-ready document for a period, as HTML and as PDF.
+
+The HTML is self-contained (styles inlined) so that a frozen snapshot renders
+the same years later and WeasyPrint needs no web server to make the PDF.
+"""
+
+from itertools import groupby
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from plans.board import PlanState, compare, load_state
+from plans.coverage import plan_coverage
+from plans.indicator_table import indicator_rows
+from plans.models import BoardPackSnapshot, Indicator, IndicatorValue, Period, Plan
+
+PACK_STYLES = ["css/tracker.css", "css/board.css", "css/pack.css"]
+
+
+def pack_css() -> str:
+    return "\n".join((Path(settings.BASE_DIR) / "static" / name).read_text(encoding="utf-8") for name in PACK_STYLES)
+
+
+def previous_of(periods: list[Period], period: Period) -> Period | None:
+    index = periods.index(period)
+    return periods[index - 1] if index else None
+
+
+def figures(state: PlanState, period: Period) -> dict:
+    """What a snapshot remembers to compare the next pack with: scores and each measure's rating."""
+    comparison = compare(state, previous_of(state.periods, period), period)
+    ratings = {}
+    for measure in state.measures:
+        rating = state.rating(measure, period)
+        ratings[str(measure.pk)] = [rating.level.value, rating.level.label] if rating else None
+    return {
+        "period": period.label,
+        "overall": _text(comparison.overall["current"]["score"]),
+        "priorities": {str(row["number"]): _text(row["current"]["score"]) for row in comparison.summary},
+        "ratings": ratings,
+    }
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def changes_since(last: BoardPackSnapshot | None, state: PlanState, period: Period) -> dict | None:
+    """Scores and ratings that differ from the last frozen pack, with the reasons given for new ratings."""
+    if last is None:
+        return None
+    now = figures(state, period)
+    scores = [
+        {"number": number, "before": last.figures.get("priorities", {}).get(number), "after": after}
+        for number, after in now["priorities"].items()
+        if last.figures.get("priorities", {}).get(number) != after
+    ]
+    measures = {str(m.pk): m for m in state.measures}
+    ratings = []
+    for key, after in now["ratings"].items():
+        before = last.figures.get("ratings", {}).get(key)
+        if before != after and key in measures:
+            rating = state.rating(measures[key], period)
+            ratings.append(
+                {"measure": measures[key], "before": before, "after": after, "reason": rating.reason if rating else ""}
+            )
+    return {
+        "last": last,
+        "overall": (last.figures.get("overall"), now["overall"]),
+        "scores": scores,
+        "ratings": ratings,
+    }
+
+
+def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> dict:
+    """Everything the pack shows, in a fixed number of queries."""
+    state = state or load_state(plan)
+    period = next(p for p in state.periods if p.pk == period.pk)
+    comparison = compare(state, previous_of(state.periods, period), period)
+    upto = state.periods[: state.periods.index(period) + 1]
+    indicators = (
+        Indicator.objects.filter(priority__plan=plan)
+        .select_related("priority")
+        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("month")))
+        .order_by("priority__number", "order")
+    )
+    by_priority = {n: list(items) for n, items in groupby(indicators, key=lambda i: i.priority.number)}
+    priorities = []
+    for row in comparison.summary:
+        measures = [m for m in state.measures if m.action.outcome.priority.number == row["number"] and not m.removed]
+        priorities.append(
+            {
+                **row,
+                "rows": [
+                    {"measure": m, "ratings": [state.rating(m, p) for p in upto], "current": state.rating(m, period)}
+                    for m in measures
+                ],
+                "indicators": indicator_rows(by_priority.get(row["number"], [])),
+            }
+        )
+    last = BoardPackSnapshot.objects.filter(plan=plan).first()
+    return {
+        "plan": plan,
+        "period": period,
+        "periods_to_date": upto,
+        "c": comparison,
+        "levels": state.levels,
+        "priorities": priorities,
+        "coverage": plan_coverage(state, period),
+        "changes": changes_since(last, state, period),
+        "produced": timezone.now(),
+        "css": pack_css(),
+        "state": state,
+    }
+
+
+def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None) -> str:
+    context = pack_context(plan, period)
+    context["snapshot_version"] = snapshot_version
+    return render_to_string("plans/board/pack.html", context)
+
+
+def pdf_from_html(html: str) -> bytes:
+    """The pack as PDF (WeasyPrint needs Pango and Cairo; see docs/board.md)."""
+    from weasyprint import HTML  # imported here: only the PDF needs the system libraries
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

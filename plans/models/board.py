@@ -1,0 +1,33 @@
+"""Frozen board packs: the pack as it was tabled when a reporting period closed."""
+
+from django.conf import settings
+from django.db import models
+
+from plans.models.plan import Period, Plan
+
+
+class BoardPackSnapshot(models.Model):
+    """The rendered pack for a closed period; later edits never change it.
+
+    A period reopened and closed again gets a new version; every version is kept.
+    `figures` holds the scores and each measure's rating, so the next pack can
+    say what changed since this one.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_packs")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="board_packs")
+    version = models.PositiveIntegerField()
+    html = models.TextField()
+    figures = models.JSONField(default=dict)
+    pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="Made on the first PDF download.")
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-created", "-id"]
+        constraints = [models.UniqueConstraint(fields=["period", "version"], name="board_pack_version_unique")]
+
+    def __str__(self) -> str:
+        return f"Board pack {self.period} v{self.version}"
