@@ -1,0 +1,203 @@
+"""Benchmark: each page's response time against a trivial Django view, in the same run.
+
+Generates synthetic plans (manage.py generate_plan) in a scratch database, then
+serves every page in PAGES through Django's test Client, signed in, with all the
+middleware, and prints per page: the median and best time in ms, the ratio of the
+median to the trivial view's median (a signed-in view that returns "ok"), and
+the number of queries.
+
+    python bench/pages.py                       # default size: runs in about a minute
+    python bench/pages.py --full                # 10 plans × 1,000 measures × 36 periods, 200,000 re-rating rows
+    python bench/pages.py --plans 4 --measures 500 --periods 24 --history 40000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/pages.py
+
+With DATABASE_URL set the plans go into a scratch database named test_<name>,
+created and dropped by the run; without it, into a scratch SQLite file (WAL,
+as in production). To add a page, add one line to PAGES: its URL name, how to
+fill its URL arguments from the scene, and who reads it.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+# Production settings (DEBUG off: cached templates, no query log), served over plain HTTP by the test client.
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+SCRATCH = Path(tempfile.gettempdir()) / "bench-pages.sqlite3"
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{SCRATCH}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import clear_url_caches, path, reverse  # noqa: E402
+
+BUDGET_MS = 200
+STATIC_PLAIN = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@dataclass
+class Scene:
+    """What the pages' URL arguments are taken from: the first generated plan and its parts."""
+
+    plan: object
+    measure: object
+    period: object
+    users: dict = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    arguments: object = None  # Scene → URL kwargs
+    as_user: str = "owner"  # a key of Scene.users
+
+
+# URL name → how to reach it. Pages added by other branches get a line here.
+PAGES = {
+    "home": Page(),
+    "plan-detail": Page(arguments=lambda scene: {"slug": scene.plan.slug}),
+}
+
+
+def trivial(request):
+    return HttpResponse("ok")
+
+
+def add_trivial_view() -> None:
+    from tracker import urls
+
+    urls.urlpatterns.append(path("bench/trivial/", trivial, name="bench-trivial"))
+    clear_url_caches()
+
+
+def scratch_database() -> None:
+    """A fresh database for the run: test_<name> on PostgreSQL, a scratch file on SQLite."""
+    if connection.vendor == "sqlite":
+        SCRATCH.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{SCRATCH}{suffix}").unlink(missing_ok=True)
+        call_command("migrate", verbosity=0)
+    else:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+
+def drop_scratch_database(old_name: str) -> None:
+    if connection.vendor != "sqlite":
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def build_scene(args) -> Scene:
+    from django.contrib.auth import get_user_model
+
+    from plans.models import Measure, Plan
+
+    owner = get_user_model().objects.create_superuser("bench-owner", "bench@example.org", None)
+    per_plan = args.history // args.plans
+    started = time.perf_counter()
+    call_command(
+        "generate_plan",
+        measures=args.measures,
+        periods=args.periods,
+        history=per_plan,
+        plans=args.plans,
+        slug="bench",
+        user="bench-owner",
+    )
+    print(f"generated in {time.perf_counter() - started:.1f} s")
+    plan = Plan.objects.order_by("slug").first()
+    measure = Measure.objects.of_plan(plan).first()
+    return Scene(plan=plan, measure=measure, period=plan.periods.last(), users={"owner": owner})
+
+
+def measure_page(client: Client, url: str, repeat: int) -> tuple[list[float], int, int]:
+    for _ in range(2):
+        response = client.get(url)  # warm up caches and connections
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return timings, response.status_code, len(queries)
+
+
+def database_version() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("show server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def history_rows() -> int:
+    from plans.models import Rating
+
+    return Rating.history.count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--plans", type=int, default=3)
+    parser.add_argument("--measures", type=int, default=300)
+    parser.add_argument("--periods", type=int, default=12)
+    parser.add_argument("--history", type=int, default=6000, help="re-rating history rows, in total")
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--full", action="store_true", help="10 plans × 1,000 measures × 36 periods, 200,000 rows")
+    args = parser.parse_args()
+    if args.full:
+        args.plans, args.measures, args.periods, args.history = 10, 1000, 36, 200_000
+    # The hashed-file manifest needs collectstatic; the bench serves the plain files instead.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_PLAIN}}
+
+    old_name = connection.settings_dict["NAME"]
+    scratch_database()
+    try:
+        add_trivial_view()
+        scene = build_scene(args)
+        report(args, scene)
+    finally:
+        drop_scratch_database(old_name)
+
+
+def report(args, scene: Scene) -> None:
+    print(
+        f"{database_version()}; {args.plans} plans × {args.measures} measures × {args.periods} periods; "
+        f"{history_rows():,} rating history rows; median of {args.repeat}"
+    )
+    clients = {}
+    for key, user in scene.users.items():
+        clients[key] = Client()
+        clients[key].force_login(user)
+    base, _, base_queries = measure_page(clients["owner"], reverse("bench-trivial"), args.repeat)
+    base_median = statistics.median(base)
+    print(f"{'page':<16} {'median ms':>10} {'best ms':>8} {'ratio':>7} {'queries':>8}")
+    print(f"{'(trivial view)':<16} {base_median:>10.2f} {min(base):>8.2f} {1:>7.1f} {base_queries:>8}")
+    for name, page in PAGES.items():
+        url = reverse(name, kwargs=page.arguments(scene) if page.arguments else None)
+        timings, status, queries = measure_page(clients[page.as_user], url, args.repeat)
+        median = statistics.median(timings)
+        flag = "" if status == 200 else f"  status {status}!"
+        flag += f"  over {BUDGET_MS} ms" if median > BUDGET_MS else ""
+        print(f"{name:<16} {median:>10.2f} {min(timings):>8.2f} {median / base_median:>7.1f} {queries:>8}{flag}")
+
+
+if __name__ == "__main__":
+    main()
