@@ -97,3 +97,10 @@ def test_a_database_that_is_unavailable_while_a_page_is_read_gives_the_clean_err
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
     assert "could not connect" not in response.content.decode()
+
+
+def test_a_hidden_or_missing_plan_gets_a_friendly_not_found_page(client, bob):
+    client.force_login(bob)
+    response = client.get(reverse("plan-detail", args=["no-such-plan"]))
+    assert response.status_code == 404
+    assert "you may not have been given access to it" in response.content.decode()
