@@ -105,6 +105,7 @@ def test_sign_in_locks_out_after_repeated_failures_with_a_clear_message(client, 
     locked = sign_in(client, "wrong")
     assert locked.status_code == 429
     assert "Too many failed sign-in attempts" in locked.content.decode()
+    assert "Try again in 15 minutes" in locked.content.decode()
     # Even the right password is refused until the cool-off ends.
     again = sign_in(client, "bob-password")
     assert again.status_code == 429

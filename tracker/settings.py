@@ -111,14 +111,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
 # username from one address, that pair is locked out for the cool-off time.
 AUTHENTICATION_BACKENDS = [
-    "tracker.auth_backends.ThrottledLoginBackend",
+    "tracker.login_throttle.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "tracker.login_throttle.locked_out"
 # Behind a reverse proxy, the number of proxies in front of gunicorn (so the client's address is read right).
 AXES_IPWARE_PROXY_COUNT = int(os.environ["PROXY_COUNT"]) if os.environ.get("PROXY_COUNT") else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
