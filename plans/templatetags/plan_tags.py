@@ -10,6 +10,7 @@ import math
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ register = template.Library()
 @register.simple_tag
 def rating_tag(level, short=False):
     if not level:
-        return format_html('<span class="tag tag--none">Not rated</span>')
+        return mark_safe('<span class="tag tag--none">Not rated</span>')
     label = format_html('<span class="visually-hidden"> {}</span>', level.label) if short else f" {level.label}"
     return format_html(
         '<span class="tag tag--{}" title="{}"><span class="tag__value">{}</span>{}</span>',
@@ -32,7 +33,7 @@ def rating_tag(level, short=False):
 def score_tag(score, levels):
     """A rollup score shown with the colour of the scale level it has reached (2.6 → level 2's colour)."""
     if score is None:
-        return format_html('<span class="score score--none" title="Nothing rated">–</span>')
+        return mark_safe('<span class="score score--none" title="Nothing rated">–</span>')
     reached = [lvl for lvl in levels if lvl.value <= math.floor(score)]
     colour = reached[-1].colour if reached else "none"
     return format_html('<span class="score score--{}">{}</span>', colour, score)
