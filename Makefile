@@ -63,8 +63,11 @@ test-postgres: install-dev
 		echo "PostgreSQL at $(PG_URL) is unreachable: skipped (CI=true makes this fail)."; \
 	fi
 
+## make bench: the rollup and page benchmarks (BENCH_ARGS=--full for 10 plans × 1,000 measures × 36 periods).
+BENCH_ARGS ?=
 bench: install-dev
 	$(BIN)/python bench/rollup.py
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

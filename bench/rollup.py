@@ -20,7 +20,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from plans.as_at_rollup import plan_rollup_as_at  # noqa: E402
 from plans.plan_rollup import plan_rollup  # noqa: E402
 
 
@@ -50,6 +52,9 @@ def main() -> None:
         measures = size[0] * size[1]
         took = best_of(lambda plan=plan: plan_rollup(plan))
         print(f"rollup {measures:>4} measures × {size[2]:>2} periods: {took * 1000:7.2f} ms  ratio {took / base:8.1f}")
+        now = timezone.now()
+        took = best_of(lambda plan=plan, now=now: plan_rollup_as_at(plan, now))
+        print(f"as-at  {measures:>4} measures × {size[2]:>2} periods: {took * 1000:7.2f} ms  ratio {took / base:8.1f}")
 
 
 if __name__ == "__main__":
