@@ -1,0 +1,268 @@
+"""Reading a workbook into tables of rows, whatever its layout; problems are collected, not raised.
+
+The header row is found under any banner rows by its column names (see
+columns.py); one sheet per priority or all in one; blank or merged outcome and
+action cells carry the value above down. Sheets without a recognisable table
+(a summary, notes) are skipped. Our own exports also carry a hidden id per row
+and two hidden sheets, read into `meta` and `exported`.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from xml.parsers.expat import ExpatError
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.exceptions import InvalidFileException
+
+from plans.spreadsheets import columns
+from plans.spreadsheets.columns import LAYOUTS, Layout
+from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes
+
+HEADER_SEARCH_ROWS = 30
+PRIORITY_TITLE = re.compile(r"^\s*priority\s*(\d+)\s*[:.\-\u2013)]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+CARRIED = ("priority", "outcome", "action")
+SKIPPED_SHEETS = {"summary", "scale", columns.META_SHEET, columns.EXPORTED_SHEET}
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"Sheet '{self.sheet}'")
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class SheetRow:
+    sheet: str
+    number: int
+    values: dict[str, object]
+    id: int | None = None
+    carried: frozenset[str] = frozenset()  # blank cells given the value above (merged or "same as above")
+
+
+@dataclass
+class Table:
+    sheet: str
+    layout: Layout
+    header_row: int
+    headers: dict[str, str]  # key → header as written, for messages
+    priority_number: int | None = None
+    priority_title: str = ""
+    rows: list[SheetRow] = field(default_factory=list)
+
+    @property
+    def period_labels(self) -> list[str]:
+        return [key.removeprefix("rating:") for key in self.headers if key.startswith("rating:")]
+
+
+@dataclass
+class WorkbookContents:
+    tables: list[Table] = field(default_factory=list)
+    meta: dict[str, object] = field(default_factory=dict)
+    sheet_priorities: dict[str, int] = field(default_factory=dict)
+    exported: dict[int, dict[str, object]] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_our_export(self) -> bool:
+        return self.meta.get("format") == columns.FORMAT_NAME
+
+
+def text_of(value: object) -> str:
+    """A cell as text, as a person would read it: 3.0 → "3", a date → "Jan-18"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%b-%y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_workbook(data: bytes) -> WorkbookContents:
+    """Everything the importer needs from the file's bytes; never raises for a bad file."""
+    contents = WorkbookContents()
+    try:
+        check_workbook_bytes(data)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_vba=False)
+    except UnsafeWorkbook as error:
+        contents.errors.append(Problem(str(error)))
+        return contents
+    except DefusedXmlException:
+        contents.errors.append(Problem("The workbook contains XML constructs that are refused for safety."))
+        return contents
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ExpatError, ValueError, OSError, TypeError):
+        contents.errors.append(Problem("The workbook is damaged or is not an Excel workbook; it cannot be read."))
+        return contents
+    try:
+        cached = None
+        for sheet in book.worksheets:
+            grid = [list(row) for row in sheet.iter_rows()]
+            if sheet.title == columns.META_SHEET:
+                read_meta(contents, grid)
+            elif sheet.title == columns.EXPORTED_SHEET:
+                read_exported(contents, grid)
+            elif sheet.title.casefold() not in SKIPPED_SHEETS:
+                formulas = [cell for row in grid for cell in row if getattr(cell, "data_type", None) == "f"]
+                if formulas:
+                    cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                    values = _values_with_cache(cached[sheet.title], grid, formulas, contents, sheet.title)
+                else:
+                    values = [[cell.value for cell in row] for row in grid]
+                read_sheet(contents, sheet.title, values)
+    except (DefusedXmlException, ExpatError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
+        contents.errors.append(Problem("The workbook is damaged (a part of it cannot be read)."))
+    finally:
+        book.close()
+    if not contents.tables and not contents.errors:
+        contents.errors.append(
+            Problem(
+                "No sheet has a plan table: a header row with Outcome, Action and Success measure columns "
+                "(or Recommendation and Actions) was not found."
+            )
+        )
+    return contents
+
+
+def _values_with_cache(sheet, grid, formulas, contents: WorkbookContents, title: str) -> list[list[object]]:
+    """Cell values with each formula replaced by the value Excel last calculated for it."""
+    values = [[cell.value for cell in row] for row in grid]
+    cached = {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True)) for c, value in enumerate(row)}
+    for cell in formulas:
+        r, c = cell.row - 1, cell.column - 1
+        value = cached.get((r, c))
+        if value is None:
+            contents.errors.append(
+                Problem(
+                    f"the formula {cell.value} has no calculated value saved: open the file in Excel, "
+                    "let it calculate and save it again (or paste the values)",
+                    title,
+                    cell.row,
+                    openpyxl.utils.get_column_letter(cell.column),
+                )
+            )
+        values[r][c] = value
+    return values
+
+
+def read_meta(contents: WorkbookContents, grid) -> None:
+    for row in grid:
+        cells = [cell.value for cell in row]
+        if len(cells) >= 3 and cells[0] == "sheet":
+            contents.sheet_priorities[str(cells[1])] = int(cells[2])
+        elif len(cells) >= 2 and cells[0]:
+            contents.meta[str(cells[0])] = cells[1]
+
+
+def read_exported(contents: WorkbookContents, grid) -> None:
+    if not grid:
+        return
+    keys = [cell.value for cell in grid[0]]
+    for row in grid[1:]:
+        cells = [cell.value for cell in row]
+        if cells and isinstance(cells[0], int):
+            contents.exported[cells[0]] = {key: text_of(value) for key, value in zip(keys[1:], cells[1:], strict=False)}
+
+
+def find_header(rows: list[list[object]]) -> tuple[int, Layout, dict[int, str], list[str]] | None:
+    """(row index, layout, {column index: key}, missing required fields) of the best header row."""
+    best = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for layout in LAYOUTS.values():
+            keys = header_keys(layout, row)
+            found = set(keys.values())
+            missing = [f for f in layout.required_fields if f not in found]
+            score = (not missing, len(found))
+            if len(found) >= 2 and (best is None or score > best[0]):
+                best = (score, (index, layout, keys, missing))
+    return best[1] if best else None
+
+
+def header_keys(layout: Layout, row: list[object]) -> dict[int, str]:
+    keys: dict[int, str] = {}
+    for column, value in enumerate(row):
+        label = columns.rating_label(value)
+        key = f"rating:{label}" if label is not None else columns.field_of(layout, value)
+        if key and key not in keys.values():
+            keys[column] = key
+    return keys
+
+
+def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]]) -> None:
+    found = find_header(values)
+    if found is None:
+        contents.warnings.append(Problem("skipped: no plan table found on this sheet", title))
+        return
+    index, layout, keys, missing = found
+    if missing:
+        names = ", ".join(f"'{layout.column(f).header}'" for f in missing)
+        contents.errors.append(Problem(f"the header row has no {names} column", title, index + 1))
+        return
+    headers = {key: " ".join(str(values[index][col]).split()) for col, key in keys.items()}
+    table = Table(title, layout, index + 1, headers)
+    table.priority_number, table.priority_title = priority_of(title, values[:index])
+    carried: dict[str, object] = {}
+    for number, row in enumerate(values[index + 1 :], start=index + 2):
+        cells = {key: row[col] if col < len(row) else None for col, key in keys.items()}
+        if all(value in (None, "") for value in cells.values()):
+            continue  # a spacer row
+        blank = set()
+        for key in CARRIED:
+            if key in keys.values():
+                if cells.get(key) in (None, ""):
+                    cells[key] = carried.get(key)
+                    blank.add(key)
+                else:
+                    carried[key] = cells[key]
+                    if key == "outcome" and "action" in keys.values() and row_value(row, keys, "action") in (None, ""):
+                        carried.pop("action", None)
+        if cells.get("measure") in (None, "") and not any(cells.get(k) for k in cells if k.startswith("rating:")):
+            contents.warnings.append(Problem("ignored: no success measure on this row", title, number))
+            continue
+        row_id = read_id(contents, cells.pop("id", None), title, number)
+        table.rows.append(SheetRow(title, number, cells, row_id, frozenset(blank)))
+    contents.tables.append(table)
+
+
+def row_value(row, keys: dict[int, str], wanted: str) -> object:
+    for col, key in keys.items():
+        if key == wanted:
+            return row[col] if col < len(row) else None
+    return None
+
+
+def read_id(contents: WorkbookContents, value: object, sheet: str, number: int) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return int(value)
+    contents.errors.append(
+        Problem(f"'{value}' is not a row id (leave the hidden id column as exported)", sheet, number, "id")
+    )
+    return None
+
+
+def priority_of(title: str, banner: list[list[object]]) -> tuple[int | None, str]:
+    """A sheet's priority number and title, from a banner row ("Priority 4: Early help") or its name."""
+    texts = [str(value) for row in banner for value in row if isinstance(value, str) and value.strip()]
+    for text in [*texts, title]:
+        match = PRIORITY_TITLE.match(text)
+        if match:
+            return int(match[1]), " ".join(match[2].split()) or title
+    return None, " ".join(texts[-1].split()) if texts else title
