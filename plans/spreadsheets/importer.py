@@ -96,6 +96,16 @@ def short(text: object, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def rating_text(value: object) -> str:
+    """A rating cell as the text to look up on the scale: " 3", "3.0" and 3.0 → "3"."""
+    text = text_of(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
 def key_text(value: object) -> str:
     return " ".join(text_of(value).split()).casefold()
 
@@ -103,11 +113,11 @@ def key_text(value: object) -> str:
 def detect_scale(contents: WorkbookContents) -> Scale | None:
     """The scale whose levels read every rating in the file, preferring labels over aliases and more levels."""
     texts = {
-        text_of(value).strip()
+        rating_text(value)
         for table in contents.tables
         for row in table.rows
         for key, value in row.values.items()
-        if key.startswith("rating:") and text_of(value).strip().casefold() not in NOT_RATED
+        if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED
     }
     best, best_score = None, None
     for scale in Scale.objects.prefetch_related("levels"):
@@ -175,7 +185,7 @@ class ImportPlanner:
 
     def default_title(self) -> str:
         first = self.contents.tables[0] if self.contents.tables else None
-        return first.priority_title if first and first.layout is SEND else "Imported plan"
+        return (first.banner if first else "") or "Imported plan"
 
     @staticmethod
     def save(instance, reason: str) -> None:
@@ -263,7 +273,7 @@ class ImportPlanner:
         for table in self.contents.tables:
             for row in table.rows:
                 for key, value in row.values.items():
-                    if key.startswith("rating:") and text_of(value).strip().casefold() not in NOT_RATED:
+                    if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED:
                         rated.add(self.period_for[key.removeprefix("rating:")].order)
         current = max(rated, default=1)
         for period in self.period_for.values():
@@ -296,7 +306,7 @@ class ImportPlanner:
 
     def level(self, table: Table, row: SheetRow, key: str, value: object):
         """(ok, level or None for not rated) of a rating cell; an unknown level is recorded as an error."""
-        text = text_of(value).strip()
+        text = rating_text(value)
         if text.casefold() in NOT_RATED:
             return True, None
         level = next((lv for lv in self.levels if text.casefold() in lv.names()), None)
@@ -474,7 +484,7 @@ class ImportPlanner:
     def exported_text(self, key: str, value: object) -> str:
         if not key.startswith("rating:"):
             return text_of(value)
-        text = text_of(value).strip().casefold()
+        text = rating_text(value).casefold()
         level = next((lv for lv in self.levels if text in lv.names()), None)
         return str(level) if level else ""
 

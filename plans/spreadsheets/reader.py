@@ -63,6 +63,7 @@ class Table:
     headers: dict[str, str]  # key → header as written, for messages
     priority_number: int | None = None
     priority_title: str = ""
+    banner: str = ""  # the first text above the header, usually the plan's title
     rows: list[SheetRow] = field(default_factory=list)
 
     @property
@@ -217,6 +218,8 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
     headers = {key: " ".join(str(values[index][col]).split()) for col, key in keys.items()}
     table = Table(title, layout, index + 1, headers)
     table.priority_number, table.priority_title = priority_of(title, values[:index])
+    banner = [str(v) for row in values[:index] for v in row if isinstance(v, str) and v.strip()]
+    table.banner = " ".join(banner[0].split()) if banner else ""
     carried: dict[str, object] = {}
     for number, row in enumerate(values[index + 1 :], start=index + 2):
         cells = {key: row[col] if col < len(row) else None for col, key in keys.items()}
