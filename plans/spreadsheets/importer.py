@@ -194,19 +194,21 @@ class ImportPlanner:
 
     # -- the whole file -------------------------------------------------------------------------
     def run(self) -> ImportPreview:
-        if self.preview.errors:
-            return self.preview
+        if not self.contents.tables:
+            return self.preview  # the file could not be read: its errors say why
         self.load()
         if self.scale is None:
             self.preview.errors.append(Problem("No rating scale could be detected; give one with --scale."))
             return self.preview
         ours = self.contents.is_our_export and self.plan.pk and self.contents.meta.get("plan") == self.plan.slug
         if self.contents.is_our_export and self.plan.pk and not ours:
-            self.preview.warnings.append(
+            self.preview.errors.append(
                 Problem(
-                    f"This workbook was exported from plan '{self.contents.meta.get('plan')}': rows are matched by text."
+                    f"This workbook was exported from the plan '{self.contents.meta.get('plan')}', not "
+                    f"'{self.plan.slug}': import it into that plan, or create a new plan from it."
                 )
             )
+            return self.preview
         self.by_id = bool(ours)
         self.check_duplicate_ids()
         self.resolve_periods()
