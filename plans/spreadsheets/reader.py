@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.spreadsheets import columns
 from plans.spreadsheets.columns import LAYOUTS, Layout
-from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes
+from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes, unescape_xstring
 
 HEADER_SEARCH_ROWS = 30
 PRIORITY_TITLE = re.compile(r"^\s*priority\s*(\d+)\s*[:.\-\u2013)]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -126,7 +126,7 @@ def read_workbook(data: bytes) -> WorkbookContents:
                     values = _values_with_cache(cached[sheet.title], grid, formulas, contents, sheet.title)
                 else:
                     values = [[cell.value for cell in row] for row in grid]
-                read_sheet(contents, sheet.title, values)
+                read_sheet(contents, sheet.title, [[_unescaped(value) for value in row] for row in values])
     except (DefusedXmlException, ExpatError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
         contents.errors.append(Problem("The workbook is damaged (a part of it cannot be read)."))
     finally:
@@ -139,6 +139,10 @@ def read_workbook(data: bytes) -> WorkbookContents:
             )
         )
     return contents
+
+
+def _unescaped(value: object) -> object:
+    return unescape_xstring(value) if isinstance(value, str) else value
 
 
 def _values_with_cache(sheet, grid, formulas, contents: WorkbookContents, title: str) -> list[list[object]]:
@@ -178,7 +182,9 @@ def read_exported(contents: WorkbookContents, grid) -> None:
     for row in grid[1:]:
         cells = [cell.value for cell in row]
         if cells and isinstance(cells[0], int):
-            contents.exported[cells[0]] = {key: text_of(value) for key, value in zip(keys[1:], cells[1:], strict=False)}
+            contents.exported[cells[0]] = {
+                key: text_of(_unescaped(value)) for key, value in zip(keys[1:], cells[1:], strict=False)
+            }
 
 
 def find_header(rows: list[list[object]]) -> tuple[int, Layout, dict[int, str], list[str]] | None:

@@ -10,9 +10,11 @@ openpyxl uses when it is installed; macros are never kept (keep_vba=False).
 """
 
 import io
+import re
 import zipfile
 
 import openpyxl.xml
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.conf import settings
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all members together, as declared
@@ -93,12 +95,31 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
             raise UnsafeWorkbook("The workbook is encrypted: remove the password in Excel and save it again.")
 
 
+ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")
+LITERAL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def escape_xstring(text: str) -> str:
+    """Text as OOXML stores it: a carriage return as _x000D_ (XML would turn it into a line feed),
+    and a literal "_x0041_" protected as "_x005F_x0041_", as Excel itself does."""
+    if "_x" in text:
+        text = LITERAL_ESCAPE.sub("_x005F_", text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
+
+
+def unescape_xstring(text: str) -> str:
+    """The inverse of escape_xstring, for text read from any workbook."""
+    return ESCAPED_CHARACTER.sub(lambda match: chr(int(match[1], 16)), text) if "_x" in text else text
+
+
 def needs_escaping(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def write_text(cell, value: object) -> None:
     """Set a cell's value; text that looks like a formula is stored as a plain string, never a formula."""
+    if isinstance(value, str):
+        value = escape_xstring(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.value = value
     if needs_escaping(value):
         cell.data_type = "s"  # openpyxl would otherwise have typed "=…" as "f"

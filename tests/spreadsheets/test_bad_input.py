@@ -85,7 +85,9 @@ def test_xml_entities_are_refused(tmp_path, thurrock):
                 text = data.decode()
                 start = text.index("<worksheet")
                 data = (
-                    text[:start] + '<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>' + text[start:]
+                    text[:start]
+                    + '<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+                    + text[start:]
                 ).encode()
             archive.writestr(item, data)
     output = refused(tmp_path, stream.getvalue())
@@ -125,7 +127,10 @@ def test_every_problem_is_reported_together(tmp_path, thurrock):
     output = refused(tmp_path, to_bytes(book))
     assert "4 problems" in output
     assert "Sheet 'Priority 2', row 4, column 'RAG 01/18': 'Purple' is not a level" in output
-    assert "Sheet 'Priority 2', row 6, column 'id': row id" in output and "appears twice (also sheet 'Priority 2', row 5)" in output
+    assert (
+        "Sheet 'Priority 2', row 6, column 'id': row id" in output
+        and "appears twice (also sheet 'Priority 2', row 5)" in output
+    )
     assert "Sheet 'Priority 2', row 7, column 'G': the formula =1+2 has no calculated value saved" in output
     assert "Sheet 'Priority 2', row 8, column 'id': 'abc' is not a row id" in output
 
