@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.db.models.signals import post_save
+from simple_history.models import HistoricalRecords
 
 from plans.audit import acting_as
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation, Scale
-from plans.spreadsheets.columns import SEND
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -37,6 +38,7 @@ class CellChange:
     column: str
     old: str
     new: str
+    row_text: str = ""  # the success measure, so the reader knows which row
 
 
 @dataclass
@@ -322,49 +324,46 @@ class ImportPlanner:
         return True, level
 
     def new_row(self, table: Table, row: SheetRow) -> None:
-        values = row.values
         if row.id is not None and self.by_id:
             return  # already reported as an unknown id
         priority = self.priority_for(table, row)
-        if priority is None:
-            return
-        if table.layout.has_structure_columns:
-            outcome_text, action_text = text_of(values.get("outcome")), text_of(values.get("action"))
-        else:
-            outcome_text, action_text = text_of(values.get("outcome")), text_of(values.get("measure"))
-        outcome = self.outcome_for(priority, outcome_text)
-        action = self.action_for(outcome, action_text)
+        values = row.values
+        action_text = values.get("action") if table.layout.has_structure_columns else values.get("measure")
+        action = self.action_for(self.outcome_for(priority, text_of(values.get("outcome"))), text_of(action_text))
         measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
         for name, attribute in TEXT_FIELDS.items():
-            if name != "measure":
-                setattr(measure, attribute, text_of(values.get(name)))
+            setattr(measure, attribute, text_of(values.get(name)))
         due = parse_due_month(values.get("time"))
         measure.due_month, measure.due_note = due.month, due.note
-        ratings = []
-        for key, value in values.items():
-            if key.startswith("rating:"):
-                ok, level = self.level(table, row, key, value)
-                if ok and level is not None:
-                    ratings.append(
-                        Rating(measure=measure, period=self.period_for[key.removeprefix("rating:")], level=level)
-                    )
+        ratings = self.new_ratings(table, row, measure)
         leads = [self.lead(name) for name in split_leads(measure.lead_text)]
         officers = [self.lead(name) for name in split_leads(measure.officer_text)]
         recommendations = self.references(measure.text, row)
         self.preview.new_rows.append(f"{self.where(row)}: {short(measure.text)}")
 
         def create(reason, measure=measure, ratings=ratings, leads=leads, officers=officers, recs=recommendations):
+            # The links are made before the measure's first history row, so that one row records them all.
+            measure.skip_history_when_saving = True
             self.save(measure, reason)
+            measure.leads.set(leads)
+            measure.officers.set(officers)
+            measure.recommendations.set(recs)
+            del measure.skip_history_when_saving
+            record_creation(measure, reason)
             for rating in ratings:
                 self.save(rating, reason)
-            if leads:
-                measure.leads.set(leads)
-            if officers:
-                measure.officers.set(officers)
-            if recs:
-                measure.recommendations.add(*recs)
 
         self.ops.append(create)
+
+    def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
+        ratings = []
+        for key, value in row.values.items():
+            if key.startswith("rating:"):
+                ok, level = self.level(table, row, key, value)
+                if ok and level is not None:
+                    period = self.period_for[key.removeprefix("rating:")]
+                    ratings.append(Rating(measure=measure, period=period, level=level))
+        return ratings
 
     def next_order(self, parent) -> int:
         counter = self.__dict__.setdefault("_orders", {})
@@ -474,7 +473,9 @@ class ImportPlanner:
             before = self.exported_text(key, exported[key]) if exported and key in exported else old_text
             if new_text == before or new_text == old_text:
                 continue  # not edited in the file, or already so in the tracker
-            change = CellChange(self.where(row), table.headers.get(key, key), old_text, new_text)
+            change = CellChange(
+                self.where(row), table.headers.get(key, key), old_text, new_text, short(measure.text, 50)
+            )
             if old_text != before:
                 self.preview.conflicts.append(change)
                 continue
@@ -550,6 +551,23 @@ class ImportPlanner:
             if pk not in seen and measure is not None and not measure.removed:
                 priority = measure.action.outcome.priority.number
                 self.preview.missing_rows.append(f"Priority {priority}: {short(measure.text)} (id {pk})")
+
+
+def record_creation(instance, reason: str) -> None:
+    """Write the "+" history row of an instance saved with skip_history_when_saving, links included.
+
+    simple-history keeps its HistoricalRecords object only as its post_save
+    receiver, so it is found there; should that change, a plain save writes
+    the row (as a "~" change) instead.
+    """
+    instance._change_reason = reason
+    receivers = post_save._live_receivers(type(instance))
+    for receiver in receivers[0] if isinstance(receivers, tuple) else receivers:
+        records = getattr(receiver, "__self__", None)
+        if isinstance(records, HistoricalRecords):
+            records.create_historical_record(instance, "+")
+            return
+    instance.save()
 
 
 def plan_import(contents: WorkbookContents, plan: Plan | None, *, create: dict | None = None) -> ImportPreview:

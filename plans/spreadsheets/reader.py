@@ -25,6 +25,7 @@ from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes, unes
 HEADER_SEARCH_ROWS = 30
 PRIORITY_TITLE = re.compile(r"^\s*priority\s*(\d+)\s*[:.\-\u2013)]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CARRIED = ("priority", "outcome", "action")
+XML_REFUSED = "The workbook contains XML constructs that are refused for safety."
 SKIPPED_SHEETS = {"summary", "scale", columns.META_SHEET, columns.EXPORTED_SHEET}
 
 
@@ -106,27 +107,17 @@ def read_workbook(data: bytes) -> WorkbookContents:
         contents.errors.append(Problem(str(error)))
         return contents
     except DefusedXmlException:
-        contents.errors.append(Problem("The workbook contains XML constructs that are refused for safety."))
+        contents.errors.append(Problem(XML_REFUSED))
         return contents
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ExpatError, ValueError, OSError, TypeError):
-        contents.errors.append(Problem("The workbook is damaged or is not an Excel workbook; it cannot be read."))
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ExpatError, ValueError, OSError, TypeError) as error:
+        # openpyxl wraps what defusedxml refused in a ValueError
+        if isinstance(error.__cause__, DefusedXmlException):
+            contents.errors.append(Problem(XML_REFUSED))
+        else:
+            contents.errors.append(Problem("The workbook is damaged or is not an Excel workbook; it cannot be read."))
         return contents
     try:
-        cached = None
-        for sheet in book.worksheets:
-            grid = [list(row) for row in sheet.iter_rows()]
-            if sheet.title == columns.META_SHEET:
-                read_meta(contents, grid)
-            elif sheet.title == columns.EXPORTED_SHEET:
-                read_exported(contents, grid)
-            elif sheet.title.casefold() not in SKIPPED_SHEETS:
-                formulas = [cell for row in grid for cell in row if getattr(cell, "data_type", None) == "f"]
-                if formulas:
-                    cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                    values = _values_with_cache(cached[sheet.title], grid, formulas, contents, sheet.title)
-                else:
-                    values = [[cell.value for cell in row] for row in grid]
-                read_sheet(contents, sheet.title, [[_unescaped(value) for value in row] for row in values])
+        read_sheets(contents, book, data)
     except (DefusedXmlException, ExpatError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
         contents.errors.append(Problem("The workbook is damaged (a part of it cannot be read)."))
     finally:
@@ -141,28 +132,43 @@ def read_workbook(data: bytes) -> WorkbookContents:
     return contents
 
 
+def read_sheets(contents: WorkbookContents, book, data: bytes) -> None:
+    cached = None  # the workbook opened again for formulas' saved values, only if there are formulas
+    for sheet in book.worksheets:
+        grid = [list(row) for row in sheet.iter_rows()]
+        if sheet.title == columns.META_SHEET:
+            read_meta(contents, grid)
+        elif sheet.title == columns.EXPORTED_SHEET:
+            read_exported(contents, grid)
+        elif sheet.title.casefold() not in SKIPPED_SHEETS:
+            formulas = [cell for row in grid for cell in row if getattr(cell, "data_type", None) == "f"]
+            if formulas:
+                cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                values = _values_with_cache(cached[sheet.title], grid, formulas)
+            else:
+                values = [[cell.value for cell in row] for row in grid]
+            read_sheet(contents, sheet.title, [[_unescaped(value) for value in row] for row in values])
+
+
 def _unescaped(value: object) -> object:
     return unescape_xstring(value) if isinstance(value, str) else value
 
 
-def _values_with_cache(sheet, grid, formulas, contents: WorkbookContents, title: str) -> list[list[object]]:
+@dataclass(frozen=True)
+class UncalculatedFormula:
+    """A formula cell whose file holds no calculated value (written by a program, never opened in Excel)."""
+
+    formula: str
+
+
+def _values_with_cache(sheet, grid, formulas) -> list[list[object]]:
     """Cell values with each formula replaced by the value Excel last calculated for it."""
     values = [[cell.value for cell in row] for row in grid]
     cached = {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True)) for c, value in enumerate(row)}
     for cell in formulas:
         r, c = cell.row - 1, cell.column - 1
         value = cached.get((r, c))
-        if value is None:
-            contents.errors.append(
-                Problem(
-                    f"the formula {cell.value} has no calculated value saved: open the file in Excel, "
-                    "let it calculate and save it again (or paste the values)",
-                    title,
-                    cell.row,
-                    openpyxl.utils.get_column_letter(cell.column),
-                )
-            )
-        values[r][c] = value
+        values[r][c] = UncalculatedFormula(str(cell.value)) if value is None else value
     return values
 
 
@@ -217,11 +223,11 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
         contents.warnings.append(Problem("skipped: no plan table found on this sheet", title))
         return
     index, layout, keys, missing = found
+    headers = {key: " ".join(str(values[index][col]).split()) for col, key in keys.items()}
     if missing:
         names = ", ".join(f"'{layout.column(f).header}'" for f in missing)
         contents.errors.append(Problem(f"the header row has no {names} column", title, index + 1))
         return
-    headers = {key: " ".join(str(values[index][col]).split()) for col, key in keys.items()}
     table = Table(title, layout, index + 1, headers)
     table.priority_number, table.priority_title = priority_of(title, values[:index])
     banner = [str(v) for row in values[:index] for v in row if isinstance(v, str) and v.strip()]
@@ -229,18 +235,10 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
     carried: dict[str, object] = {}
     for number, row in enumerate(values[index + 1 :], start=index + 2):
         cells = {key: row[col] if col < len(row) else None for col, key in keys.items()}
+        report_formulas(contents, cells, Problem("", title, number), headers)
         if all(value in (None, "") for value in cells.values()):
             continue  # a spacer row
-        blank = set()
-        for key in CARRIED:
-            if key in keys.values():
-                if cells.get(key) in (None, ""):
-                    cells[key] = carried.get(key)
-                    blank.add(key)
-                else:
-                    carried[key] = cells[key]
-                    if key == "outcome" and "action" in keys.values() and row_value(row, keys, "action") in (None, ""):
-                        carried.pop("action", None)
+        blank = carry_down(cells, carried)
         if cells.get("measure") in (None, "") and not any(cells.get(k) for k in cells if k.startswith("rating:")):
             contents.warnings.append(Problem("ignored: no success measure on this row", title, number))
             continue
@@ -249,11 +247,31 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
     contents.tables.append(table)
 
 
-def row_value(row, keys: dict[int, str], wanted: str) -> object:
-    for col, key in keys.items():
-        if key == wanted:
-            return row[col] if col < len(row) else None
-    return None
+def report_formulas(contents: WorkbookContents, cells: dict[str, object], where: Problem, headers) -> None:
+    for key, value in cells.items():
+        if isinstance(value, UncalculatedFormula):
+            message = (
+                f"the formula {value.formula} has no calculated value saved: open the file in Excel, "
+                "let it calculate and save it again (or paste the values)"
+            )
+            contents.errors.append(Problem(message, where.sheet, where.row, headers[key]))
+            cells[key] = None
+
+
+def carry_down(cells: dict[str, object], carried: dict[str, object]) -> set[str]:
+    """Fill blank priority/outcome/action cells from the rows above; the keys filled so."""
+    blank = set()
+    for key in CARRIED:
+        if key not in cells:
+            continue
+        if cells[key] in (None, ""):
+            cells[key] = carried.get(key)
+            blank.add(key)
+        else:
+            carried[key] = cells[key]
+            if key == "outcome" and cells.get("action") in (None, ""):
+                carried.pop("action", None)  # a new outcome starts its own actions
+    return blank
 
 
 def read_id(contents: WorkbookContents, value: object, sheet: str, number: int) -> int | None:

@@ -14,8 +14,8 @@ import re
 import zipfile
 
 import openpyxl.xml
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.conf import settings
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all members together, as declared
 MAX_RATIO = 200  # declared uncompressed / compressed size of one member
@@ -31,6 +31,16 @@ class UnsafeWorkbook(Exception):
 
 def max_upload_bytes() -> int:
     return getattr(settings, "SPREADSHEET_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+
+def size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".0 MB", " MB")
+
+
+def too_large(size: int) -> str:
+    return f"The file is {size_text(size)}; the largest workbook accepted is {size_text(max_upload_bytes())}."
 
 
 def _describe_type(head: bytes) -> str:
@@ -55,9 +65,7 @@ def check_workbook_bytes(data: bytes) -> None:
     """Raise UnsafeWorkbook unless `data` is a reasonably sized, intact .xlsx zip; nothing is inflated."""
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise UnsafeWorkbook(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the largest workbook accepted is {limit / 1024 / 1024:.0f} MB."
-        )
+        raise UnsafeWorkbook(too_large(len(data)))
     if not data:
         raise UnsafeWorkbook("The file is empty.")
     head = data[:8]
@@ -87,9 +95,10 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         )
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
             raise UnsafeWorkbook(
-                f"Part {member.filename} of the workbook is compressed {member.file_size // max(member.compress_size, 1)} "
-                "to 1, far beyond any real workbook: refused as a possible zip bomb."
+                f"Part {member.filename} of the workbook is compressed {ratio} to 1, "
+                "far beyond any real workbook: refused as a possible zip bomb."
             )
         if member.flag_bits & 0x1:
             raise UnsafeWorkbook("The workbook is encrypted: remove the password in Excel and save it again.")

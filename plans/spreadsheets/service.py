@@ -5,7 +5,7 @@ from pathlib import Path
 from plans.models import Inspection, Plan, Scale
 from plans.spreadsheets.importer import ImportPreview, apply_import, plan_import
 from plans.spreadsheets.reader import Problem, read_workbook
-from plans.spreadsheets.safety import max_upload_bytes
+from plans.spreadsheets.safety import max_upload_bytes, too_large
 
 __all__ = ["ImportPreview", "apply_import", "preview_import", "read_upload"]
 
@@ -18,10 +18,7 @@ def read_upload(path: str | Path) -> bytes | Problem:
     except OSError:
         return Problem(f"There is no file {path}.")
     if size > max_upload_bytes():
-        return Problem(
-            f"The file is {size / 1024 / 1024:.1f} MB; the largest workbook accepted is "
-            f"{max_upload_bytes() / 1024 / 1024:.0f} MB."
-        )
+        return Problem(too_large(size))
     return path.read_bytes()
 
 

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView, View
 
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.reader import Problem
-from plans.spreadsheets.safety import max_upload_bytes
+from plans.spreadsheets.safety import max_upload_bytes, size_text, too_large
 from plans.spreadsheets.service import apply_import, preview_import
 from plans.views.access import PlanAccessMixin
 
@@ -51,7 +51,7 @@ class PlanImportView(PlanAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["max_mb"] = max_upload_bytes() // (1024 * 1024)
+        context["max_size"] = size_text(max_upload_bytes())
         return context
 
     def post(self, request, *args, **kwargs):
@@ -59,13 +59,11 @@ class PlanImportView(PlanAccessMixin, TemplateView):
             return self.apply(request)
         upload = request.FILES.get("file")
         if upload is None:
-            return self.render_to_response(self.get_context_data(errors=[Problem("Choose a workbook (.xlsx) to upload.")]))
-        if upload.size > max_upload_bytes():
-            problem = Problem(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest workbook accepted is "
-                f"{max_upload_bytes() // (1024 * 1024)} MB."
+            return self.render_to_response(
+                self.get_context_data(errors=[Problem("Choose a workbook (.xlsx) to upload.")])
             )
-            return self.render_to_response(self.get_context_data(errors=[problem]))
+        if upload.size > max_upload_bytes():
+            return self.render_to_response(self.get_context_data(errors=[Problem(too_large(upload.size))]))
         data = upload.read()
         preview = preview_import(data, self.plan)
         token = ""
@@ -80,7 +78,11 @@ class PlanImportView(PlanAccessMixin, TemplateView):
     def apply(self, request):
         pending = request.session.get(SESSION_KEY) or {}
         path = upload_dir() / f"{pending.get('token', '')}.xlsx"
-        if pending.get("plan") != self.plan.slug or pending.get("token") != request.POST.get("token") or not path.exists():
+        if (
+            pending.get("plan") != self.plan.slug
+            or pending.get("token") != request.POST.get("token")
+            or not path.exists()
+        ):
             messages.error(request, "That upload has expired: upload the workbook again.")
             return redirect("plan-import", slug=self.plan.slug)
         preview = preview_import(path.read_bytes(), self.plan)

@@ -64,7 +64,7 @@ def test_a_truncated_workbook_is_refused_as_damaged(tmp_path, thurrock):
 def test_an_oversize_upload_is_refused_before_it_is_read(tmp_path, thurrock, settings):
     settings.SPREADSHEET_MAX_UPLOAD_BYTES = 1000
     output = refused(tmp_path, to_bytes(export_book(thurrock)))
-    assert "the largest workbook accepted is 0 MB" in output or "largest workbook accepted" in output
+    assert "; the largest workbook accepted is 1.0 KB." in output
 
 
 def test_a_zip_bomb_is_refused_from_its_declared_sizes_without_inflating_it(tmp_path, thurrock):
@@ -91,7 +91,7 @@ def test_xml_entities_are_refused(tmp_path, thurrock):
                 ).encode()
             archive.writestr(item, data)
     output = refused(tmp_path, stream.getvalue())
-    assert "refused for safety" in output or "damaged" in output
+    assert "The workbook contains XML constructs that are refused for safety." in output
 
 
 def test_missing_required_columns_are_named(tmp_path, thurrock):
@@ -127,11 +127,9 @@ def test_every_problem_is_reported_together(tmp_path, thurrock):
     output = refused(tmp_path, to_bytes(book))
     assert "4 problems" in output
     assert "Sheet 'Priority 2', row 4, column 'RAG 01/18': 'Purple' is not a level" in output
-    assert (
-        "Sheet 'Priority 2', row 6, column 'id': row id" in output
-        and "appears twice (also sheet 'Priority 2', row 5)" in output
-    )
-    assert "Sheet 'Priority 2', row 7, column 'G': the formula =1+2 has no calculated value saved" in output
+    assert "Sheet 'Priority 2', row 6, column 'id': row id" in output
+    assert "appears twice (also sheet 'Priority 2', row 5)" in output
+    assert "Sheet 'Priority 2', row 7, column 'RAG Initial': the formula =1+2 has no calculated value saved" in output
     assert "Sheet 'Priority 2', row 8, column 'id': 'abc' is not a row id" in output
 
 

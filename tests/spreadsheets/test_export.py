@@ -105,7 +105,7 @@ FORMULA_LIKE = st.lists(
 STARTS = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\r\n", "=HYPERLINK(", "=cmd|' /C calc'!A0", "-2+3", "+"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=STARTS, rest=FORMULA_LIKE)
 def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimported_exactly(small_plan, start, rest):
     text = start + rest
@@ -122,4 +122,5 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimported_exact
     (row,) = contents.tables[0].rows
     assert (row.values["update"], row.values["measure"] or "") == (text, rest + start)
     preview = plan_import(contents, small_plan)
-    assert preview.errors == [] and preview.changes == [] and not preview.has_changes
+    assert preview.errors == []
+    assert not preview.has_changes
