@@ -75,13 +75,18 @@ def generate(rows: int, priorities: int = 8) -> bytes:
 
 
 def timed(fn):
-    tracemalloc.start()
     start = time.perf_counter()
     result = fn()
-    took = time.perf_counter() - start
+    return result, time.perf_counter() - start
+
+
+def peak_memory(fn) -> int:
+    """Peak Python allocation while fn runs (a separate run: tracemalloc slows what it watches)."""
+    tracemalloc.start()
+    fn()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return result, took, peak
+    return peak
 
 
 def raw_read(data: bytes) -> int:
@@ -120,17 +125,19 @@ def main() -> None:
     data = generate(rows)
     print(f"workbook: {rows} measure rows × {len(PERIODS)} periods, {len(data) / 1024:.0f} KB")
 
-    _, read_time, read_peak = timed(lambda: raw_read(data))
+    _, read_time = timed(lambda: raw_read(data))
     user = system_user()
 
-    def full_import():
-        preview = preview_import(data, None, create_slug="bench", title="Bench")
+    def full_import(slug="bench"):
+        preview = preview_import(data, None, create_slug=slug, title="Bench")
         assert not preview.errors, preview.errors[:3]
         apply_import(preview, user, "bench.xlsx")
         return preview
 
-    preview, import_time, import_peak = timed(full_import)
+    preview, import_time = timed(full_import)
     assert len(preview.new_rows) == rows
+    read_peak = peak_memory(lambda: raw_read(data))
+    import_peak = peak_memory(lambda: full_import("bench-memory"))
     print(f"openpyxl read (values only):      {read_time:7.2f} s  peak {read_peak / 1e6:6.1f} MB")
     print(
         f"import (read, preview, apply):    {import_time:7.2f} s  peak {import_peak / 1e6:6.1f} MB"
@@ -144,14 +151,15 @@ def main() -> None:
     layout = choose_layout(plan, periods)
     keys = [key for key, _h, _c in headers(layout, periods, False)]
     values = [[row.values.get(key) for key in keys] for row in export_rows(plan, periods, layout)]
-    _, write_time, write_peak = timed(lambda: raw_write(values))
+    _, write_time = timed(lambda: raw_write(values))
 
     def export():
         stream = io.BytesIO()
         export_plan(plan).save(stream)
         return len(stream.getvalue())
 
-    _, export_time, export_peak = timed(export)
+    _, export_time = timed(export)
+    write_peak, export_peak = peak_memory(lambda: raw_write(values)), peak_memory(export)
     print(f"openpyxl write (values only):     {write_time:7.2f} s  peak {write_peak / 1e6:6.1f} MB")
     print(
         f"export (styled, merged, checked): {export_time:7.2f} s  peak {export_peak / 1e6:6.1f} MB"

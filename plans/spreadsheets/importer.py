@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.db.models.signals import post_save
-from simple_history.models import HistoricalRecords
 
 from plans.audit import acting_as
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation, Scale
+from plans.spreadsheets.bulk import create_in_bulk
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -56,10 +55,17 @@ class ImportPreview:
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     operations: list[Callable[[str], None]] = field(default_factory=list, repr=False)
+    new_plan: Plan | None = field(default=None, repr=False)
+    inspection: object = field(default=None, repr=False)
+    created: dict[type, list] = field(
+        default_factory=lambda: {model: [] for model in (Period, Priority, Lead, Outcome, Action, Measure, Rating)},
+        repr=False,
+    )
+    links: list[tuple[object, str, list]] = field(default_factory=list, repr=False)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.operations)
+        return bool(self.operations or self.new_plan or any(self.created.values()))
 
     def summary(self) -> str:
         return (
@@ -142,6 +148,8 @@ class ImportPlanner:
         self.preview.warnings += contents.warnings
         self.create = create or {}
         self.ops = self.preview.operations
+        self.created = self.preview.created
+        self.links = self.preview.links
 
     # -- loading the plan as it is --------------------------------------------------------------
     def load(self) -> None:
@@ -157,10 +165,9 @@ class ImportPlanner:
             )
             self.preview.plan_title = plan.title
             self.plan = plan
-            self.ops.append(lambda reason: self.save(plan, reason))
+            self.preview.new_plan = plan
             inspection = self.create.get("inspection")
-            if inspection is not None:
-                self.ops.append(lambda reason: plan.inspections.add(inspection))
+            self.preview.inspection = inspection
             self.recommendations = {r.number: r for r in inspection.recommendations.all()} if inspection else {}
             self.periods, self.priorities, self.measures = {}, {}, {}
         else:
@@ -266,7 +273,7 @@ class ImportPlanner:
                 period = Period(plan=self.plan, label=wanted, order=order, status=Period.Status.PLANNED)
                 self.periods[wanted.casefold()] = period
                 self.preview.new_periods.append(wanted)
-                self.ops.append(lambda reason, p=period: self.save(p, reason))
+                self.created[Period].append(period)
             self.period_for[label] = period
         if self.plan.pk is None:
             self.set_period_statuses()
@@ -338,22 +345,12 @@ class ImportPlanner:
         ratings = self.new_ratings(table, row, measure)
         leads = [self.lead(name) for name in split_leads(measure.lead_text)]
         officers = [self.lead(name) for name in split_leads(measure.officer_text)]
-        recommendations = self.references(measure.text, row)
+        recs = self.references(measure.text, row)
         self.preview.new_rows.append(f"{self.where(row)}: {short(measure.text)}")
 
-        def create(reason, measure=measure, ratings=ratings, leads=leads, officers=officers, recs=recommendations):
-            # The links are made before the measure's first history row, so that one row records them all.
-            measure.skip_history_when_saving = True
-            self.save(measure, reason)
-            measure.leads.set(leads)
-            measure.officers.set(officers)
-            measure.recommendations.set(recs)
-            del measure.skip_history_when_saving
-            record_creation(measure, reason)
-            for rating in ratings:
-                self.save(rating, reason)
-
-        self.ops.append(create)
+        self.created[Measure].append(measure)
+        self.created[Rating] += ratings
+        self.links += [(measure, "leads", leads), (measure, "officers", officers), (measure, "recommendations", recs)]
 
     def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
         ratings = []
@@ -393,7 +390,7 @@ class ImportPlanner:
         priority = Priority(plan=self.plan, number=number, title=title or f"Priority {number}")
         self.priorities[number] = priority
         self.preview.new_priorities.append(f"{number}. {short(priority.title)}")
-        self.ops.append(lambda reason: self.save(priority, reason))
+        self.created[Priority].append(priority)
         return priority
 
     @staticmethod
@@ -408,14 +405,8 @@ class ImportPlanner:
         if key not in self.outcomes:
             outcome = Outcome(priority=priority, order=self.next_order(priority), statement=statement)
             self.outcomes[key] = outcome
-            recs = self.references(statement, None)
-
-            def create(reason, outcome=outcome, recs=recs):
-                self.save(outcome, reason)
-                if recs:
-                    outcome.recommendations.add(*recs)
-
-            self.ops.append(create)
+            self.created[Outcome].append(outcome)
+            self.links.append((outcome, "recommendations", self.references(statement, None)))
         return self.outcomes[key]
 
     def action_for(self, outcome: Outcome, text: str) -> Action:
@@ -423,14 +414,8 @@ class ImportPlanner:
         if key not in self.actions:
             action = Action(outcome=outcome, order=self.next_order(outcome), text=text)
             self.actions[key] = action
-            recs = self.references(text, None)
-
-            def create(reason, action=action, recs=recs):
-                self.save(action, reason)
-                if recs:
-                    action.recommendations.add(*recs)
-
-            self.ops.append(create)
+            self.created[Action].append(action)
+            self.links.append((action, "recommendations", self.references(text, None)))
         return self.actions[key]
 
     def lead(self, name: str) -> Lead:
@@ -439,7 +424,7 @@ class ImportPlanner:
             lead = Lead(name=normalise_name(name))
             self.leads[key] = lead
             self.preview.new_leads.append(lead.name)
-            self.ops.append(lambda reason: self.save(lead, reason))
+            self.created[Lead].append(lead)
         return self.leads[key]
 
     def references(self, text: str, row: SheetRow | None) -> list[Recommendation]:
@@ -481,6 +466,9 @@ class ImportPlanner:
                 continue
             self.preview.changes.append(change)
             changed[key] = new
+            if key in ("lead", "officer"):
+                for name in split_leads(new_text):
+                    self.lead(name)  # new people get their record before the change is written
         if changed:
             self.ops.append(lambda reason: self.write_changes(measure, changed, reason))
 
@@ -525,10 +513,7 @@ class ImportPlanner:
                 measure.officers.set([self.lead_saved(name, reason) for name in split_leads(measure.officer_text)])
 
     def lead_saved(self, name: str, reason: str) -> Lead:
-        lead = self.lead(name)
-        if lead.pk is None:
-            self.save(lead, reason)
-        return lead
+        return self.lead(name)  # new leads were created in bulk before the changes are written
 
     def write_rating(self, measure: Measure, period: Period, level, reason: str) -> None:
         rating = next((r for r in measure.ratings.all() if r.period_id == period.pk), None) if period.pk else None
@@ -553,23 +538,6 @@ class ImportPlanner:
                 self.preview.missing_rows.append(f"Priority {priority}: {short(measure.text)} (id {pk})")
 
 
-def record_creation(instance, reason: str) -> None:
-    """Write the "+" history row of an instance saved with skip_history_when_saving, links included.
-
-    simple-history keeps its HistoricalRecords object only as its post_save
-    receiver, so it is found there; should that change, a plain save writes
-    the row (as a "~" change) instead.
-    """
-    instance._change_reason = reason
-    receivers = post_save._live_receivers(type(instance))
-    for receiver in receivers[0] if isinstance(receivers, tuple) else receivers:
-        records = getattr(receiver, "__self__", None)
-        if isinstance(records, HistoricalRecords):
-            records.create_historical_record(instance, "+")
-            return
-    instance.save()
-
-
 def plan_import(contents: WorkbookContents, plan: Plan | None, *, create: dict | None = None) -> ImportPreview:
     """What importing `contents` would do to `plan` (or to a new plan described by `create`); writes nothing."""
     return ImportPlanner(contents, plan, create=create).run()
@@ -581,5 +549,10 @@ def apply_import(preview: ImportPreview, user, filename: str) -> None:
         raise ValueError("An import with errors cannot be applied.")
     reason = f"Imported from {filename}"
     with transaction.atomic(), acting_as(user):
+        if preview.new_plan is not None:
+            ImportPlanner.save(preview.new_plan, reason)
+            if preview.inspection is not None:
+                preview.new_plan.inspections.add(preview.inspection)
+        create_in_bulk(preview.created, preview.links, user, reason)
         for operation in preview.operations:
             operation(reason)

@@ -132,21 +132,37 @@ def read_workbook(data: bytes) -> WorkbookContents:
     return contents
 
 
+def has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula: only then are cells read one by one, which is slower."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml:
+                    return True
+    return False
+
+
 def read_sheets(contents: WorkbookContents, book, data: bytes) -> None:
+    formulas_possible = has_formulas(data)
     cached = None  # the workbook opened again for formulas' saved values, only if there are formulas
     for sheet in book.worksheets:
-        grid = [list(row) for row in sheet.iter_rows()]
+        if not formulas_possible:
+            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+            values = grid
+        else:
+            cells = [list(row) for row in sheet.iter_rows()]
+            grid = [[cell.value for cell in row] for row in cells]
+            formulas = [cell for row in cells for cell in row if getattr(cell, "data_type", None) == "f"]
+            values = grid
+            if formulas:
+                cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+                values = _values_with_cache(cached[sheet.title], grid, formulas)
         if sheet.title == columns.META_SHEET:
             read_meta(contents, grid)
         elif sheet.title == columns.EXPORTED_SHEET:
             read_exported(contents, grid)
         elif sheet.title.casefold() not in SKIPPED_SHEETS:
-            formulas = [cell for row in grid for cell in row if getattr(cell, "data_type", None) == "f"]
-            if formulas:
-                cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                values = _values_with_cache(cached[sheet.title], grid, formulas)
-            else:
-                values = [[cell.value for cell in row] for row in grid]
             read_sheet(contents, sheet.title, [[_unescaped(value) for value in row] for row in values])
 
 
@@ -163,7 +179,7 @@ class UncalculatedFormula:
 
 def _values_with_cache(sheet, grid, formulas) -> list[list[object]]:
     """Cell values with each formula replaced by the value Excel last calculated for it."""
-    values = [[cell.value for cell in row] for row in grid]
+    values = [list(row) for row in grid]
     cached = {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True)) for c, value in enumerate(row)}
     for cell in formulas:
         r, c = cell.row - 1, cell.column - 1
@@ -173,8 +189,7 @@ def _values_with_cache(sheet, grid, formulas) -> list[list[object]]:
 
 
 def read_meta(contents: WorkbookContents, grid) -> None:
-    for row in grid:
-        cells = [cell.value for cell in row]
+    for cells in grid:
         if len(cells) >= 3 and cells[0] == "sheet":
             contents.sheet_priorities[str(cells[1])] = int(cells[2])
         elif len(cells) >= 2 and cells[0]:
@@ -184,9 +199,8 @@ def read_meta(contents: WorkbookContents, grid) -> None:
 def read_exported(contents: WorkbookContents, grid) -> None:
     if not grid:
         return
-    keys = [cell.value for cell in grid[0]]
-    for row in grid[1:]:
-        cells = [cell.value for cell in row]
+    keys = list(grid[0])
+    for cells in grid[1:]:
         if cells and isinstance(cells[0], int):
             contents.exported[cells[0]] = {
                 key: text_of(_unescaped(value)) for key, value in zip(keys[1:], cells[1:], strict=False)

@@ -143,6 +143,23 @@ def test_a_row_added_to_an_export_becomes_a_new_measure_under_the_action_above(t
     assert created.action == above.action
     assert (created.ratings.get().period.label, created.ratings.get().level.value) == ("01/18", 3)
     assert created.time_text == "Sep-18"
+    (record,) = created.history.all()
+    assert (record.history_type, record.history_change_reason) == ("+", "Imported from plan.xlsx")
+    assert record.history_user.username == "system"
+    assert [link.lead.name for link in record.leads.all()] == ["S Murphy"]
+    assert created.ratings.get().history.get().history_user.username == "system"
+
+
+def test_a_new_person_in_a_lead_cell_gets_a_lead_record_and_is_linked(thurrock, tmp_path):
+    measure = Measure.objects.of_plan(thurrock).get(text="Senior Management structure established")
+    book = exported(thurrock)
+    sheet = book["Priority 1"]
+    sheet.cell(find_row(sheet, measure), column(sheet, "Lead")).value = "s murphy / Priya Newcomer"
+    output = import_file(tmp_path, to_bytes(book), thurrock.slug)
+    assert "New lead records:\n  - Priya Newcomer" in output
+    measure.refresh_from_db()
+    assert sorted(lead.name for lead in measure.leads.all()) == ["Priya Newcomer", "S Murphy"]
+    assert measure.version == 2
 
 
 def test_a_dry_run_shows_the_preview_and_changes_nothing(thurrock, tmp_path):
