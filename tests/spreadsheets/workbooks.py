@@ -65,25 +65,18 @@ def council_workbook(plan: Plan, *, one_sheet: bool = False) -> bytes:
             ]
             sheet.append(([f"{priority.number}. {priority.title}"] if one_sheet else []) + row)
             previous_outcome, previous_action = outcome.pk, action.pk
-        # merge each outcome's cells, as the council does (the other cells of a merge are blank)
-        start = first_row
-        column = 2 if one_sheet else 1
-        for _pk, group in groupby(range(first_row, sheet.max_row + 1), key=lambda r: _outcome_key(sheet, r, column)):
-            size = len(list(group))
-            if size > 1:
-                sheet.merge_cells(start_row=start, start_column=column, end_row=start + size - 1, end_column=column)
-            start += size
+        merge_outcomes(sheet, first_row, 2 if one_sheet else 1)
         sheet.append([])
         sheet.append(["Notes: ratings are 1-5; 0 means not yet rated."])
     return as_bytes(workbook)
 
 
-def _outcome_key(sheet, row: int, column: int):
-    # rows of one outcome: a filled outcome cell starts a group, blanks continue it
-    key = _outcome_key.__dict__.setdefault("last", [0])
-    if sheet.cell(row, column).value is not None:
-        key[0] += 1
-    return key[0]
+def merge_outcomes(sheet, first_row: int, column: int) -> None:
+    """Merge each outcome's cell over its rows, as the council does (the other cells of a merge are blank)."""
+    starts = [row for row in range(first_row, sheet.max_row + 1) if sheet.cell(row, column).value is not None]
+    for start, end in zip(starts, [*starts[1:], sheet.max_row + 1], strict=True):
+        if end - start > 1:
+            sheet.merge_cells(start_row=start, start_column=column, end_row=end - 1, end_column=column)
 
 
 def send_workbook(plan: Plan) -> bytes:
