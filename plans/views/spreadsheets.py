@@ -6,6 +6,7 @@ so what is written is worked out against the plan as it is at that moment.
 """
 
 import secrets
+import time
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -30,6 +31,14 @@ def upload_dir() -> Path:
     path = Path(settings.VAR_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def forget_stale_uploads(older_than_seconds: int = 24 * 3600) -> None:
+    """Previews never applied leave their file behind; a day later it goes."""
+    limit = time.time() - older_than_seconds
+    for path in upload_dir().glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 class PlanExportView(PlanAccessMixin, View):
@@ -68,6 +77,7 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         preview = preview_import(data, self.plan)
         token = ""
         if not preview.errors and preview.has_changes:
+            forget_stale_uploads()
             token = secrets.token_urlsafe(16)
             (upload_dir() / f"{token}.xlsx").write_bytes(data)
             request.session[SESSION_KEY] = {"token": token, "plan": self.plan.slug, "name": Path(upload.name).name}

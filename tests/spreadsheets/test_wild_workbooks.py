@@ -124,3 +124,40 @@ def test_the_header_row_is_found_under_banner_rows_with_wrapped_names(thurrock):
     assert table.period_labels == ["Initial", "01/18", "03/18", "05/18"]
     assert (table.priority_number, table.priority_title) == (1, thurrock.priorities.get(number=1).title)
     assert contents.errors == []
+
+
+def small_workbook(ratings: list[object]) -> bytes:
+    from openpyxl import Workbook
+
+    from tests.spreadsheets.workbooks import as_bytes
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Priority 2"
+    sheet.append(["Early help action plan"])
+    sheet.append(["Outcome", "Action", "Success Measure(s)", "Lead", "Time", "RAG\nQ1"])
+    for index, rating in enumerate(ratings):
+        sheet.append(["Families get help early", "Run the hub", f"Measure {index}", "s murphy", "jun", rating])
+    return as_bytes(book)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "scale", "levels"),
+    [
+        (
+            [3, " 3", "3.0", 3.0, 0, "", "-", "n/a", "N/A", 5],
+            "thurrock-1-5",
+            [3, 3, 3, 3, None, None, None, None, None, 5],
+        ),
+        (["Green", "AMBER", "completed", "red", "-", None], "brag", [3, 2, 4, 1, None, None]),
+    ],
+    ids=["numbers", "words"],
+)
+def test_ratings_are_read_in_any_spelling_and_the_scale_is_detected(db, tmp_path, ratings, scale, levels):
+    plan, output = import_new(tmp_path, small_workbook(ratings), f"small-{scale}")
+    assert plan.scale.slug == scale
+    rows = plan_rows(plan)
+    read = [(level.value if level else None) for m in rows for level in ratings_of(m, plan.periods.all())]
+    assert read == levels
+    assert {m.due_note for m in rows} == {"month without a year"}
+    assert (plan.priorities.get().number, plan.title) == (2, "Early help action plan")
