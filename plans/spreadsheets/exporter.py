@@ -242,10 +242,10 @@ class PlanExporter:
     def write_exported(self, sheet, rows: list[ExportRow]) -> None:
         keys = [key for key, _h, _c in self.columns if key not in ("id", "priority")]
         sheet.append(["id", *keys])
-        for row in rows:
-            sheet.append([row.measure.pk])
+        for number, row in enumerate(rows, start=2):
+            sheet.cell(number, 1, row.measure.pk)
             for index, key in enumerate(keys, start=2):
-                write_text(sheet.cell(sheet.max_row, index), row.values.get(key) or None)
+                write_text(sheet.cell(number, index), row.values.get(key) or None)
         sheet.sheet_state = "hidden"
 
     def write_meta(self, sheet) -> None:
