@@ -65,6 +65,7 @@ test-postgres: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/rollup.py
+	$(BIN)/python bench/spreadsheets.py
 
 clean:
 	rm -rf $(VENV) var
