@@ -68,6 +68,7 @@ BENCH_ARGS ?=
 bench: install-dev
 	$(BIN)/python bench/rollup.py
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+	$(BIN)/python bench/spreadsheets.py
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,171 @@
+"""Benchmark: importing and exporting a council-layout workbook, as ratios to raw openpyxl.
+
+A generator writes a workbook of N measure rows × 4 periods in the council's
+layout (sheet per priority, banner rows, blank "same as above" outcomes and
+actions, leads, times, ratings). Printed in one run:
+
+- import (read + preview + apply with history, into a new plan) / openpyxl
+  reading the same file's cell values (read-only mode);
+- export (our workbook, styled, merged, validated) / openpyxl writing the same
+  cell values plainly;
+- peak Python memory of each (tracemalloc).
+
+Usage: python bench/spreadsheets.py [rows]   (default 10000; SQLite in memory
+unless DATABASE_URL is set). Figures are recorded in docs/benchmarks.md.
+"""
+
+import io
+import os
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+PERIODS = ["Initial", "01/18", "03/18", "05/18"]
+LEADS = ["S Murphy", "J Cooke", "Head of Service CP", "Strategic Lead", "M Taylor / R Evans", "A Smith & B Jones"]
+TIMES = ["Jan-18", "Apr 18", "Ongoing", "01/16/2018", "Quarterly", "Sep-18"]
+
+
+def generate(rows: int, priorities: int = 8) -> bytes:
+    """A council-layout workbook with `rows` measure rows spread over `priorities` sheets."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    per_sheet = -(-rows // priorities)
+    written = 0
+    for number in range(1, priorities + 1):
+        sheet = book.create_sheet(f"Priority {number}")
+        sheet.append(["Anytown Council Improvement Plan"])
+        sheet.append([f"Priority {number}: Theme {number}"])
+        sheet.append(
+            ["Outcome", "Action", "Success measure(s)", "Lead", "Responsible Officer", "Time"]
+            + [f"RAG\n{label}" for label in PERIODS]
+            + ["Progress update"]
+        )
+        for index in range(min(per_sheet, rows - written)):
+            n = written + index
+            sheet.append(
+                [
+                    f"Outcome {number}.{index // 12}: children are safer (Ofsted recco {n % 16 + 1})"
+                    if index % 12 == 0
+                    else None,
+                    f"Action {number}.{index // 4}: do the work" if index % 4 == 0 else None,
+                    f"Success measure {n}: the figure improves by {n % 50}%",
+                    LEADS[n % len(LEADS)],
+                    LEADS[(n + 3) % len(LEADS)],
+                    TIMES[n % len(TIMES)],
+                    *[(n + p) % 5 + 1 if p < 2 else 0 for p in range(len(PERIODS))],
+                    f"Update on measure {n}: progress as planned.",
+                ]
+            )
+        written += per_sheet
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def peak_memory(fn) -> int:
+    """Peak Python allocation while fn runs (a separate run: tracemalloc slows what it watches)."""
+    tracemalloc.start()
+    fn()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def raw_read(data: bytes) -> int:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    count = sum(1 for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for _ in row)
+    book.close()
+    return count
+
+
+def raw_write(rows: list[list[object]]) -> int:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return len(stream.getvalue())
+
+
+def main() -> None:
+    from django.conf import settings
+
+    from plans.audit import system_user
+    from plans.demo import load_scales
+    from plans.models import Plan
+    from plans.spreadsheets.exporter import export_plan, export_rows, headers
+    from plans.spreadsheets.importer import apply_import
+    from plans.spreadsheets.service import preview_import
+
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    settings.SPREADSHEET_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+    call_command("migrate", verbosity=0)
+    from plans.demo import LoadReport
+
+    load_scales(LoadReport())
+    data = generate(rows)
+    print(f"workbook: {rows} measure rows × {len(PERIODS)} periods, {len(data) / 1024:.0f} KB")
+
+    _, read_time = timed(lambda: raw_read(data))
+    user = system_user()
+
+    def full_import(slug="bench"):
+        preview = preview_import(data, None, create_slug=slug, title="Bench")
+        assert not preview.errors, preview.errors[:3]
+        apply_import(preview, user, "bench.xlsx")
+        return preview
+
+    preview, import_time = timed(full_import)
+    assert len(preview.new_rows) == rows
+    read_peak = peak_memory(lambda: raw_read(data))
+    import_peak = peak_memory(lambda: full_import("bench-memory"))
+    print(f"openpyxl read (values only):      {read_time:7.2f} s  peak {read_peak / 1e6:6.1f} MB")
+    print(
+        f"import (read, preview, apply):    {import_time:7.2f} s  peak {import_peak / 1e6:6.1f} MB"
+        f"  ratio {import_time / read_time:5.1f}"
+    )
+
+    plan = Plan.objects.with_scale().get(slug="bench")
+    periods = list(plan.periods.all())
+    from plans.spreadsheets.exporter import choose_layout
+
+    layout = choose_layout(plan, periods)
+    keys = [key for key, _h, _c in headers(layout, periods, False)]
+    values = [[row.values.get(key) for key in keys] for row in export_rows(plan, periods, layout)]
+    _, write_time = timed(lambda: raw_write(values))
+
+    def export():
+        stream = io.BytesIO()
+        export_plan(plan).save(stream)
+        return len(stream.getvalue())
+
+    _, export_time = timed(export)
+    write_peak, export_peak = peak_memory(lambda: raw_write(values)), peak_memory(export)
+    print(f"openpyxl write (values only):     {write_time:7.2f} s  peak {write_peak / 1e6:6.1f} MB")
+    print(
+        f"export (styled, merged, checked): {export_time:7.2f} s  peak {export_peak / 1e6:6.1f} MB"
+        f"  ratio {export_time / write_time:5.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,558 @@
+"""Turning a read workbook into a preview of changes, and applying it all or nothing.
+
+`plan_import` never writes: it matches the file's rows to the plan (by hidden
+id for our own exports, by priority/outcome/action/measure text otherwise),
+and returns an ImportPreview listing new priorities, periods, rows and leads,
+each changed cell old → new, conflicts, rows missing from the file,
+unmatched recommendation references, warnings and errors. `apply_import`
+runs the preview's writes in one transaction, as the importing user, with the
+file name as the history change reason.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from plans.audit import acting_as
+from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
+from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation, Scale
+from plans.spreadsheets.bulk import create_in_bulk
+from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
+
+NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
+TEXT_FIELDS = {
+    "measure": "text",
+    "lead": "lead_text",
+    "officer": "officer_text",
+    "time": "time_text",
+    "update": "progress_update",
+}
+
+
+@dataclass(frozen=True)
+class CellChange:
+    where: str
+    column: str
+    old: str
+    new: str
+    row_text: str = ""  # the success measure, so the reader knows which row
+
+
+@dataclass
+class ImportPreview:
+    plan_title: str
+    creating: bool = False
+    new_priorities: list[str] = field(default_factory=list)
+    new_periods: list[str] = field(default_factory=list)
+    new_rows: list[str] = field(default_factory=list)
+    changes: list[CellChange] = field(default_factory=list)
+    conflicts: list[CellChange] = field(default_factory=list)
+    new_leads: list[str] = field(default_factory=list)
+    missing_rows: list[str] = field(default_factory=list)
+    unmatched_references: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    operations: list[Callable[[str], None]] = field(default_factory=list, repr=False)
+    new_plan: Plan | None = field(default=None, repr=False)
+    inspection: object = field(default=None, repr=False)
+    created: dict[type, list] = field(
+        default_factory=lambda: {model: [] for model in (Period, Priority, Lead, Outcome, Action, Measure, Rating)},
+        repr=False,
+    )
+    links: list[tuple[object, str, list]] = field(default_factory=list, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.operations or self.new_plan or any(self.created.values()))
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new_priorities)} new priorities, {len(self.new_rows)} new rows, "
+            f"{len(self.changes)} changed cells, {len(self.conflicts)} conflicts, "
+            f"{len(self.missing_rows)} rows not in the file, {len(self.errors)} errors"
+        )
+
+    def lines(self) -> list[str]:
+        """The preview as text (the command prints it; the page shows the same)."""
+        out = [f"{'New plan' if self.creating else 'Plan'}: {self.plan_title}", self.summary()]
+        sections = [
+            ("Errors (nothing will be changed)", [str(p) for p in self.errors]),
+            ("New periods", self.new_periods),
+            ("New priorities", self.new_priorities),
+            ("New rows", self.new_rows),
+            ("Changed cells", [f"{c.where}, column '{c.column}': {c.old!r} → {c.new!r}" for c in self.changes]),
+            (
+                "Conflicts (changed in the tracker since the export; the tracker's value is kept)",
+                [f"{c.where}, column '{c.column}': tracker has {c.old!r}, file has {c.new!r}" for c in self.conflicts],
+            ),
+            ("New lead records", self.new_leads),
+            ("Rows not in the file (left as they are, not deleted)", self.missing_rows),
+            ("Recommendation references not matched", self.unmatched_references),
+            ("Warnings", [str(p) for p in self.warnings]),
+        ]
+        for title, items in sections:
+            if items:
+                out.append(f"{title}:")
+                out += [f"  - {item}" for item in items]
+        return out
+
+
+def short(text: object, size: int = 60) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def rating_text(value: object) -> str:
+    """A rating cell as the text to look up on the scale: " 3", "3.0" and 3.0 → "3"."""
+    text = text_of(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
+def key_text(value: object) -> str:
+    return " ".join(text_of(value).split()).casefold()
+
+
+def detect_scale(contents: WorkbookContents) -> Scale | None:
+    """The scale whose levels read every rating in the file, preferring labels over aliases and more levels."""
+    texts = {
+        rating_text(value)
+        for table in contents.tables
+        for row in table.rows
+        for key, value in row.values.items()
+        if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED
+    }
+    best, best_score = None, None
+    for scale in Scale.objects.prefetch_related("levels"):
+        resolved = sum(1 for text in texts if scale.level_for(text))
+        labels = {level.label.casefold() for level in scale.levels.all()}
+        score = (resolved, sum(1 for text in texts if text.casefold() in labels), len(scale.levels.all()))
+        if best_score is None or score > best_score:
+            best, best_score = scale, score
+    return best
+
+
+class ImportPlanner:
+    """Works out what importing `contents` into a plan would change, without writing anything."""
+
+    def __init__(self, contents: WorkbookContents, plan: Plan | None, *, create: dict | None = None):
+        self.contents = contents
+        self.plan = plan
+        self.preview = ImportPreview(plan.title if plan else (create or {}).get("title", ""), creating=plan is None)
+        self.preview.errors += contents.errors
+        self.preview.warnings += contents.warnings
+        self.create = create or {}
+        self.ops = self.preview.operations
+        self.created = self.preview.created
+        self.links = self.preview.links
+
+    # -- loading the plan as it is --------------------------------------------------------------
+    def load(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.scale = self.create.get("scale") or detect_scale(self.contents)
+            plan = Plan(
+                slug=self.create["slug"],
+                title=self.create.get("title") or self.default_title(),
+                organisation=self.create.get("organisation", ""),
+                owner=self.create.get("owner"),
+                scale=self.scale,
+            )
+            self.preview.plan_title = plan.title
+            self.plan = plan
+            self.preview.new_plan = plan
+            inspection = self.create.get("inspection")
+            self.preview.inspection = inspection
+            self.recommendations = {r.number: r for r in inspection.recommendations.all()} if inspection else {}
+            self.periods, self.priorities, self.measures = {}, {}, {}
+        else:
+            self.scale = plan.scale
+            self.recommendations = {
+                r.number: r for r in Recommendation.objects.filter(inspection__plans=plan).order_by("-inspection_id")
+            }
+            self.periods = {p.label.casefold(): p for p in plan.periods.all()}
+            self.priorities = {p.number: p for p in plan.priorities.all()}
+            self.measures = {
+                m.pk: m
+                for m in Measure.objects.of_plan(plan)
+                .with_path()
+                .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
+            }
+        self.levels = list(self.scale.levels.all()) if self.scale else []
+        self.leads = {lead.name.casefold(): lead for lead in Lead.objects.all()}
+        self.outcomes: dict[tuple, Outcome] = {}
+        self.actions: dict[tuple, Action] = {}
+        for measure in self.measures.values():
+            action = measure.action
+            self.outcomes.setdefault((action.outcome.priority_id, key_text(action.outcome.statement)), action.outcome)
+            self.actions.setdefault((action.outcome_id, key_text(action.text)), action)
+
+    def default_title(self) -> str:
+        first = self.contents.tables[0] if self.contents.tables else None
+        return (first.banner if first else "") or "Imported plan"
+
+    @staticmethod
+    def save(instance, reason: str) -> None:
+        instance._change_reason = reason
+        instance.save()
+
+    # -- the whole file -------------------------------------------------------------------------
+    def run(self) -> ImportPreview:
+        if not self.contents.tables:
+            return self.preview  # the file could not be read: its errors say why
+        self.load()
+        if self.scale is None:
+            self.preview.errors.append(Problem("No rating scale could be detected; give one with --scale."))
+            return self.preview
+        ours = self.contents.is_our_export and self.plan.pk and self.contents.meta.get("plan") == self.plan.slug
+        if self.contents.is_our_export and self.plan.pk and not ours:
+            self.preview.errors.append(
+                Problem(
+                    f"This workbook was exported from the plan '{self.contents.meta.get('plan')}', not "
+                    f"'{self.plan.slug}': import it into that plan, or create a new plan from it."
+                )
+            )
+            return self.preview
+        self.by_id = bool(ours)
+        self.check_duplicate_ids()
+        self.resolve_periods()
+        seen: set[int] = set()
+        for table in self.contents.tables:
+            for row in table.rows:
+                measure = self.match(table, row)
+                if measure is None:
+                    self.new_row(table, row)
+                else:
+                    seen.add(measure.pk)
+                    self.update_row(table, row, measure)
+        self.report_missing(seen)
+        if self.preview.errors:
+            self.ops.clear()
+        return self.preview
+
+    def check_duplicate_ids(self) -> None:
+        first_seen: dict[int, SheetRow] = {}
+        for table in self.contents.tables:
+            for row in table.rows:
+                if row.id is None:
+                    continue
+                if row.id in first_seen:
+                    other = first_seen[row.id]
+                    self.preview.errors.append(
+                        Problem(
+                            f"row id {row.id} appears twice (also sheet '{other.sheet}', row {other.number})",
+                            row.sheet,
+                            row.number,
+                            "id",
+                        )
+                    )
+                first_seen[row.id] = row
+                if self.by_id and row.id not in self.measures:
+                    self.preview.errors.append(
+                        Problem(f"row id {row.id} is not a row of this plan", row.sheet, row.number, "id")
+                    )
+
+    def resolve_periods(self) -> None:
+        labels: list[str] = []
+        for table in self.contents.tables:
+            for label in table.period_labels:
+                if label.casefold() not in [known.casefold() for known in labels]:
+                    labels.append(label)
+        self.period_for: dict[str, Period] = {}
+        order = max((p.order for p in self.periods.values()), default=0)
+        for label in labels:
+            wanted = label or (next(iter(self.periods.values())).label if len(self.periods) == 1 else "Current")
+            period = self.periods.get(wanted.casefold())
+            if period is None:
+                order += 1
+                period = Period(plan=self.plan, label=wanted, order=order, status=Period.Status.PLANNED)
+                self.periods[wanted.casefold()] = period
+                self.preview.new_periods.append(wanted)
+                self.created[Period].append(period)
+            self.period_for[label] = period
+        if self.plan.pk is None:
+            self.set_period_statuses()
+
+    def set_period_statuses(self) -> None:
+        """In a new plan: the last period with any rating is open, those before closed, later ones planned."""
+        rated = set()
+        for table in self.contents.tables:
+            for row in table.rows:
+                for key, value in row.values.items():
+                    if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED:
+                        rated.add(self.period_for[key.removeprefix("rating:")].order)
+        current = max(rated, default=1)
+        for period in self.period_for.values():
+            period.status = (
+                Period.Status.CLOSED
+                if period.order < current
+                else Period.Status.OPEN
+                if period.order == current
+                else Period.Status.PLANNED
+            )
+
+    # -- one row --------------------------------------------------------------------------------
+    def match(self, table: Table, row: SheetRow) -> Measure | None:
+        if self.by_id:
+            return self.measures.get(row.id) if row.id is not None else None
+        if not self.plan.pk:
+            return None
+        if not hasattr(self, "by_text"):
+            self.by_text = {}
+            for measure in self.measures.values():
+                outcome = measure.action.outcome
+                key = (key_text(outcome.statement), key_text(measure.action.text), key_text(measure.text))
+                self.by_text.setdefault(key, measure)
+        values = row.values
+        action = values.get("action") if table.layout.has_structure_columns else values.get("measure")
+        return self.by_text.get((key_text(values.get("outcome")), key_text(action), key_text(values.get("measure"))))
+
+    def where(self, row: SheetRow) -> str:
+        return f"Sheet '{row.sheet}', row {row.number}"
+
+    def level(self, table: Table, row: SheetRow, key: str, value: object):
+        """(ok, level or None for not rated) of a rating cell; an unknown level is recorded as an error."""
+        text = rating_text(value)
+        if text.casefold() in NOT_RATED:
+            return True, None
+        level = next((lv for lv in self.levels if text.casefold() in lv.names()), None)
+        if level is None:
+            self.preview.errors.append(
+                Problem(
+                    f"'{text}' is not a level of scale {self.scale.name}", row.sheet, row.number, table.headers[key]
+                )
+            )
+            return False, None
+        return True, level
+
+    def new_row(self, table: Table, row: SheetRow) -> None:
+        if row.id is not None and self.by_id:
+            return  # already reported as an unknown id
+        priority = self.priority_for(table, row)
+        values = row.values
+        action_text = values.get("action") if table.layout.has_structure_columns else values.get("measure")
+        action = self.action_for(self.outcome_for(priority, text_of(values.get("outcome"))), text_of(action_text))
+        measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
+        for name, attribute in TEXT_FIELDS.items():
+            setattr(measure, attribute, text_of(values.get(name)))
+        due = parse_due_month(values.get("time"))
+        measure.due_month, measure.due_note = due.month, due.note
+        ratings = self.new_ratings(table, row, measure)
+        leads = [self.lead(name) for name in split_leads(measure.lead_text)]
+        officers = [self.lead(name) for name in split_leads(measure.officer_text)]
+        recs = self.references(measure.text, row)
+        self.preview.new_rows.append(f"{self.where(row)}: {short(measure.text)}")
+
+        self.created[Measure].append(measure)
+        self.created[Rating] += ratings
+        self.links += [(measure, "leads", leads), (measure, "officers", officers), (measure, "recommendations", recs)]
+
+    def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
+        ratings = []
+        for key, value in row.values.items():
+            if key.startswith("rating:"):
+                ok, level = self.level(table, row, key, value)
+                if ok and level is not None:
+                    period = self.period_for[key.removeprefix("rating:")]
+                    ratings.append(Rating(measure=measure, period=period, level=level))
+        return ratings
+
+    def next_order(self, parent) -> int:
+        counter = self.__dict__.setdefault("_orders", {})
+        counter[id(parent)] = counter.get(id(parent), 0 if parent.pk is None else 1000) + 1
+        return counter[id(parent)]
+
+    def priority_for(self, table: Table, row: SheetRow) -> Priority | None:
+        number, title = table.priority_number, table.priority_title
+        if self.by_id and row.sheet in self.contents.sheet_priorities:
+            found = next(
+                (p for p in self.priorities.values() if p.pk == self.contents.sheet_priorities[row.sheet]), None
+            )
+            if found is not None:
+                return found
+        if "priority" in row.values:
+            number, title = self.priority_cell(row.values.get("priority"), title)
+        if not table.layout.has_structure_columns:
+            title = " ".join(text_of(row.values.get("outcome")).split())
+            match = next((p for p in self.priorities.values() if key_text(p.title) == key_text(title)), None)
+            if match is not None:
+                return match
+            number = None
+        if number is not None and number in self.priorities:
+            return self.priorities[number]
+        if number is None:
+            number = max(self.priorities, default=0) + 1
+        priority = Priority(plan=self.plan, number=number, title=title or f"Priority {number}")
+        self.priorities[number] = priority
+        self.preview.new_priorities.append(f"{number}. {short(priority.title)}")
+        self.created[Priority].append(priority)
+        return priority
+
+    @staticmethod
+    def priority_cell(value: object, title: str) -> tuple[int | None, str]:
+        text = text_of(value).strip()
+        digits = "".join(ch for ch in text.split(".")[0].split(" ")[0] if ch.isdigit())
+        rest = text[len(text.split(".")[0]) + 1 :].strip() if "." in text else ""
+        return (int(digits) if digits else None), (rest or title)
+
+    def outcome_for(self, priority: Priority, statement: str) -> Outcome:
+        key = (priority.pk or id(priority), key_text(statement))
+        if key not in self.outcomes:
+            outcome = Outcome(priority=priority, order=self.next_order(priority), statement=statement)
+            self.outcomes[key] = outcome
+            self.created[Outcome].append(outcome)
+            self.links.append((outcome, "recommendations", self.references(statement, None)))
+        return self.outcomes[key]
+
+    def action_for(self, outcome: Outcome, text: str) -> Action:
+        key = (outcome.pk or id(outcome), key_text(text))
+        if key not in self.actions:
+            action = Action(outcome=outcome, order=self.next_order(outcome), text=text)
+            self.actions[key] = action
+            self.created[Action].append(action)
+            self.links.append((action, "recommendations", self.references(text, None)))
+        return self.actions[key]
+
+    def lead(self, name: str) -> Lead:
+        key = normalise_name(name).casefold()
+        if key not in self.leads:
+            lead = Lead(name=normalise_name(name))
+            self.leads[key] = lead
+            self.preview.new_leads.append(lead.name)
+            self.created[Lead].append(lead)
+        return self.leads[key]
+
+    def references(self, text: str, row: SheetRow | None) -> list[Recommendation]:
+        found = []
+        for number in recommendation_numbers(text):
+            if number in self.recommendations:
+                found.append(self.recommendations[number])
+            else:
+                where = f"{self.where(row)}: " if row else ""
+                note = f"{where}recommendation {number} in “{short(text, 50)}”"
+                if note not in self.preview.unmatched_references:
+                    self.preview.unmatched_references.append(note)
+        return found
+
+    # -- a row that is already in the plan --------------------------------------------------------
+    def update_row(self, table: Table, row: SheetRow, measure: Measure) -> None:
+        exported = self.contents.exported.get(measure.pk) if self.by_id else None
+        current = self.current_values(measure)
+        changed: dict[str, object] = {}
+        for key, value in row.values.items():
+            if key not in current or key in row.carried or (exported is None and key in ("outcome", "action")):
+                continue  # outcome and action: read on their first row, or (without an id) what matched the row
+            if key.startswith("rating:"):
+                ok, new = self.level(table, row, key, value)
+                if not ok:
+                    continue
+                new_text = "" if new is None else str(new)
+            else:
+                new, new_text = text_of(value), text_of(value)
+            old_text = current[key]
+            before = self.exported_text(key, exported[key]) if exported and key in exported else old_text
+            if new_text == before or new_text == old_text:
+                continue  # not edited in the file, or already so in the tracker
+            change = CellChange(
+                self.where(row), table.headers.get(key, key), old_text, new_text, short(measure.text, 50)
+            )
+            if old_text != before:
+                self.preview.conflicts.append(change)
+                continue
+            self.preview.changes.append(change)
+            changed[key] = new
+            if key in ("lead", "officer"):
+                for name in split_leads(new_text):
+                    self.lead(name)  # new people get their record before the change is written
+        if changed:
+            self.ops.append(lambda reason: self.write_changes(measure, changed, reason))
+
+    def exported_text(self, key: str, value: object) -> str:
+        if not key.startswith("rating:"):
+            return text_of(value)
+        text = rating_text(value).casefold()
+        level = next((lv for lv in self.levels if text in lv.names()), None)
+        return str(level) if level else ""
+
+    def current_values(self, measure: Measure) -> dict[str, str]:
+        values = {name: getattr(measure, attribute) for name, attribute in TEXT_FIELDS.items()}
+        values["outcome"] = measure.action.outcome.statement
+        values["action"] = measure.action.text
+        ratings = {rating.period_id: rating.level for rating in measure.ratings.all()}
+        for label, period in self.period_for.items():
+            level = ratings.get(period.pk) if period.pk else None
+            values[f"rating:{label}"] = str(level) if level else ""
+        return values
+
+    def write_changes(self, measure: Measure, changed: dict[str, object], reason: str) -> None:
+        dirty = False
+        for key, new in changed.items():
+            if key in ("outcome", "action"):
+                record = measure.action.outcome if key == "outcome" else measure.action
+                setattr(record, "statement" if key == "outcome" else "text", new)
+                self.save(record, reason)
+            elif key.startswith("rating:"):
+                self.write_rating(measure, self.period_for[key.removeprefix("rating:")], new, reason)
+            else:
+                setattr(measure, TEXT_FIELDS[key], new)
+                if key == "time":
+                    due = parse_due_month(new)
+                    measure.due_month, measure.due_note = due.month, due.note
+                dirty = True
+        if dirty:
+            measure.version += 1
+            self.save(measure, reason)
+            if "lead" in changed:
+                measure.leads.set([self.lead_saved(name, reason) for name in split_leads(measure.lead_text)])
+            if "officer" in changed:
+                measure.officers.set([self.lead_saved(name, reason) for name in split_leads(measure.officer_text)])
+
+    def lead_saved(self, name: str, reason: str) -> Lead:
+        return self.lead(name)  # new leads were created in bulk before the changes are written
+
+    def write_rating(self, measure: Measure, period: Period, level, reason: str) -> None:
+        rating = next((r for r in measure.ratings.all() if r.period_id == period.pk), None) if period.pk else None
+        if level is None:
+            if rating is not None:
+                rating._change_reason = reason
+                rating.delete()
+        elif rating is None:
+            self.save(Rating(measure=measure, period=period, level=level), reason)
+        else:
+            rating.level = level
+            self.save(rating, reason)
+
+    def report_missing(self, seen: set[int]) -> None:
+        if not self.plan.pk:
+            return
+        expected = self.contents.exported.keys() if self.by_id and self.contents.exported else self.measures.keys()
+        for pk in expected:
+            measure = self.measures.get(pk)
+            if pk not in seen and measure is not None and not measure.removed:
+                priority = measure.action.outcome.priority.number
+                self.preview.missing_rows.append(f"Priority {priority}: {short(measure.text)} (id {pk})")
+
+
+def plan_import(contents: WorkbookContents, plan: Plan | None, *, create: dict | None = None) -> ImportPreview:
+    """What importing `contents` would do to `plan` (or to a new plan described by `create`); writes nothing."""
+    return ImportPlanner(contents, plan, create=create).run()
+
+
+def apply_import(preview: ImportPreview, user, filename: str) -> None:
+    """Write the previewed changes, all or nothing, as `user`, with the file name as the change reason."""
+    if preview.errors:
+        raise ValueError("An import with errors cannot be applied.")
+    reason = f"Imported from {filename}"
+    with transaction.atomic(), acting_as(user):
+        if preview.new_plan is not None:
+            ImportPlanner.save(preview.new_plan, reason)
+            if preview.inspection is not None:
+                preview.new_plan.inspections.add(preview.inspection)
+        create_in_bulk(preview.created, preview.links, user, reason)
+        for operation in preview.operations:
+            operation(reason)

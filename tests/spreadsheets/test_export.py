@@ -1,0 +1,126 @@
+"""The exported workbook looks like the council's own, and text never becomes a formula."""
+
+import io
+from io import StringIO
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plans.models import Measure
+from plans.spreadsheets.exporter import export_plan
+from plans.spreadsheets.importer import plan_import
+from plans.spreadsheets.reader import read_workbook
+from tests.factories import build_plan
+from tests.spreadsheets.test_round_trip import to_bytes
+
+
+@pytest.fixture
+def small_plan(db):
+    return build_plan(priorities=1, measures_per_priority=1, periods=2)
+
+
+def reopen(workbook) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(to_bytes(workbook)))
+
+
+def test_the_command_writes_a_sheet_per_priority_with_summary_scale_and_hidden_sheets(thurrock, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    call_command("export_plan", thurrock.slug, "-o", str(path), stdout=StringIO())
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", *[f"Priority {n}" for n in range(1, 9)], "Scale", "_exported", "_meta"]
+    assert [book[name].sheet_state for name in ("_exported", "_meta")] == ["hidden", "hidden"]
+    meta = {row[0]: row[1] for row in book["_meta"].iter_rows(values_only=True)}
+    assert (meta["format"], meta["format_version"], meta["plan"]) == ("plan-tracker-workbook", 1, thurrock.slug)
+    assert meta["exported_at"]
+
+
+def test_a_priority_sheet_has_banner_header_merges_widths_frozen_header_and_hidden_ids(thurrock):
+    sheet = reopen(export_plan(thurrock))["Priority 1"]
+    assert sheet["A2"].value.startswith("Priority 1: Recruiting")
+    assert "A2:K2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [cell.value for cell in sheet[3]] == [
+        "Outcome", "Action", "Success measure(s)", "Lead", "Responsible Officer", "Time",
+        "RAG Initial", "RAG 01/18", "RAG 03/18", "RAG 05/18", "Progress update", "id",
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "A4"
+    assert sheet.column_dimensions["L"].hidden
+    assert sheet.column_dimensions["A"].width == 40
+    assert {"A4:A11", "B4:B5"} <= {str(r) for r in sheet.merged_cells.ranges}  # outcome and action over their rows
+    assert sheet["C4"].alignment.wrap_text
+    assert sheet.max_row == 3 + 8
+    assert [sheet.cell(4, c).value for c in range(7, 11)] == [4, 4, None, None]
+
+
+def test_only_the_open_period_offers_a_drop_down_of_the_scale_and_every_rating_is_coloured_by_level(thurrock):
+    sheet = reopen(export_plan(thurrock))["Priority 4"]
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"1,2,3,4,5"'
+    assert str(validation.sqref) == f"H4:H{3 + 29}"  # RAG 01/18 is the open period
+    rules = [rule for area in sheet.conditional_formatting for rule in area.rules]
+    assert [rule.formula for rule in rules] == [["1"], ["2"], ["3"], ["4"], ["5"]]
+    assert rules[0].dxf.fill.fgColor.rgb.endswith("F4B6B6")
+
+
+def test_the_summary_sheet_holds_the_rollup_and_the_scale_sheet_the_definitions(thurrock):
+    book = reopen(export_plan(thurrock))
+    summary = list(book["Summary"].iter_rows(min_row=4, values_only=True))
+    assert summary[0] == ("Priority", "Initial", "01/18", "03/18", "05/18")
+    assert summary[-1] == ("Overall", 2.1, 2.6, None, None)
+    assert summary[4][:3] == (summary[4][0], 2.0, 3.0)  # priority 4: 86 / 29 → 3.0
+    scale = list(book["Scale"].iter_rows(min_row=3, max_row=7, values_only=True))
+    assert [(row[0], row[2]) for row in scale] == [(1, "red"), (2, "amber"), (3, "green"), (4, "blue"), (5, "grey")]
+
+
+def test_a_word_rated_one_period_plan_uses_the_send_layout(send_plan):
+    book = reopen(export_plan(send_plan))
+    sheet = book["Action plan"]
+    assert [cell.value for cell in sheet[3]] == [
+        "Recommendation",
+        "Actions",
+        "Timeframe",
+        "RAG 17/01/18",
+        "Update",
+        "Lead",
+        "id",
+    ]
+    assert sheet["D4"].value == "Completed"
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.formula1 == '"Red,Amber,Green,Completed"'
+
+
+def test_one_sheet_puts_every_priority_on_one_sheet_with_a_priority_column(thurrock):
+    sheet = reopen(export_plan(thurrock, one_sheet=True))["Plan"]
+    assert sheet["A3"].value == "Priority"
+    assert sheet.max_row == 3 + 97
+
+
+FORMULA_LIKE = st.lists(
+    st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufffe\uffff")
+    | st.sampled_from(["\t", "\n", "\r", "_x000D_", "_x", "=", "-"]),
+    max_size=20,
+).map("".join)
+STARTS = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\r\n", "=HYPERLINK(", "=cmd|' /C calc'!A0", "-2+3", "+"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=STARTS, rest=FORMULA_LIKE)
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimported_exactly(small_plan, start, rest):
+    text = start + rest
+    measure = Measure.objects.of_plan(small_plan).get()
+    measure.progress_update = text
+    measure.text = rest + start
+    measure.save()
+    data = to_bytes(export_plan(small_plan))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Priority 1"]
+    header = [cell.value for cell in sheet[3]]
+    cell = sheet.cell(4, header.index("Progress update") + 1)
+    assert cell.data_type == "s"  # a string, never a formula ("f")
+    contents = read_workbook(data)
+    (row,) = contents.tables[0].rows
+    assert (row.values["update"], row.values["measure"] or "") == (text, rest + start)
+    preview = plan_import(contents, small_plan)
+    assert preview.errors == []
+    assert not preview.has_changes
