@@ -31,6 +31,7 @@ def test_eight_leads_saving_forty_times_each_on_postgresql_lose_nothing(transact
     assert concurrency.check(outcome) == []
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="runs once, with the SQLite suite")
 def test_the_same_run_on_a_sqlite_file_has_no_locked_database_errors_and_loses_nothing(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'concurrency.sqlite3'}", "VAR_DIR": str(tmp_path)}
     result = subprocess.run(
