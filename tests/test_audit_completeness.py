@@ -107,6 +107,17 @@ def comment_on_a_measure(client, users):
     client.post(reverse("measure-comment", args=[measure.pk]), {"text": "Checked with the team."})
 
 
+def add_evidence_by_link(client, users):
+    measure = murphy_measure()
+    data = {"title": "Audit of supervision", "link": "https://example.org/audit.pdf"}
+    assert client.post(reverse("measure-evidence", args=[measure.pk]), data).status_code == 302
+
+
+def return_a_rating_with_a_comment(client, users, rating):
+    data = {"decision": "return", "comment": "Say what the audit found."}
+    assert client.post(reverse("rating-signoff", args=[rating.pk]), data).status_code == 302
+
+
 def change_a_period_in_the_admin(client, users):
     period = thurrock().periods.get(label="01/18")
     url = reverse("admin:plans_period_change", args=[period.pk])
@@ -201,7 +212,9 @@ CASES = [
     ("web form (plain POST) rating", "smurphy", None, rate_with_the_plain_form),
     ("htmx rating in place", "smurphy", None, rate_in_place_with_htmx),
     ("owner signs off a rating", "owner", prepare_sign_off, approve_a_rating),
+    ("owner returns a rating", "owner", prepare_sign_off, return_a_rating_with_a_comment),
     ("comment on a measure", "smurphy", None, comment_on_a_measure),
+    ("evidence added by link", "smurphy", None, add_evidence_by_link),
     ("admin change form", "owner", None, change_a_period_in_the_admin),
     ("admin add form", "owner", None, add_a_lead_in_the_admin),
     ("command load_demo --user", "owner", prepare_load_demo, load_demo_as_a_named_user),
