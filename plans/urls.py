@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("plans.urls_api")),
     path("", include("plans.urls_manager")),
     path("", include("plans.urls_board")),
+    path("", include("plans.urls_publishing")),
 ]
