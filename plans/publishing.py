@@ -39,7 +39,8 @@ def clean_audience(text: str) -> str:
 def publish(snapshot: BoardPackSnapshot, audience: str, user) -> Publication:
     """Publish this frozen pack for the audience; the user is recorded as its publisher."""
     audience = clean_audience(audience)
-    redact = settings_for(snapshot.plan).redact_names
+    plan_settings = settings_for(snapshot.plan)
+    redact = plan_settings.redact_names
     now = timezone.now()
     publication = Publication(
         snapshot=snapshot, audience=audience, redacted=redact, published_at=now, published_by=user
@@ -48,10 +49,19 @@ def publish(snapshot: BoardPackSnapshot, audience: str, user) -> Publication:
         "plans/publishing/_banner.html", {"publication": publication, "snapshot": snapshot, "period": snapshot.period}
     )
     css = (Path(settings.BASE_DIR) / "static" / "css" / "publication.css").read_text(encoding="utf-8")
-    publication.html = redact_pack(snapshot.html, banner, redact, head=f"<style>{css}</style>")
+    css += page_footer(f"Published {publication.published_at:%-d %B %Y} · reporting period {snapshot.period.label}")
+    publication.html = redact_pack(
+        snapshot.html, banner, redact, head=f"<style>{css}</style>", extra_names=plan_settings.other_names
+    )
     with transaction.atomic(), acting_as(user):
         publication.save()
     return publication
+
+
+def page_footer(text: str) -> str:
+    """A printed footer on every page naming the publication date and period."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "")
+    return f'\n@page {{ @bottom-center {{ content: "{quoted}"; font: 8pt Arial, sans-serif; color: #505a5f; }} }}\n'
 
 
 def withdraw(publication: Publication, user) -> Publication:

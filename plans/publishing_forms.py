@@ -26,5 +26,13 @@ class PublishForm(forms.Form):
 class PublishingSettingsForm(forms.ModelForm):
     class Meta:
         model = PublishingSettings
-        fields = ["redact_names"]
-        labels = {"redact_names": "Replace officers' names by their roles in everything published"}
+        fields = ["redact_names", "other_names"]
+        labels = {
+            "redact_names": "Replace officers' names by their roles in everything published",
+            "other_names": "Other names to replace",
+        }
+        widgets = {"other_names": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "redact_names": "Each named officer is shown by their role, or as “Officer” when no role is recorded. "
+            "Applies to packs published after you save; what is already published does not change."
+        }

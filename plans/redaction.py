@@ -24,8 +24,8 @@ OFFICER = "Officer"
 ROLE_WORDS = set(
     """
     a all an and assistant board care cla children children's childrens consultant corporate dcs deputy
-    designated director directors each early education executive for head headteacher head-teacher heads help
-    housing improvement in lead leader leaders leads looked manager managers nurse of officer officers
+    designated director directors each early education executive family for head headteacher head-teacher heads help
+    housing improvement in information lead leader leaders leads looked manager managers nurse of officer officers
     partnership partners performance principal quality safeguarding school schools send senior service
     services social strategic team teams the virtual with workers action actions assurance
     """.split()
@@ -42,9 +42,20 @@ def is_person(lead: Lead) -> bool:
     return not words or any(word not in ROLE_WORDS for word in words)
 
 
-def replacements() -> dict[str, str]:
-    """Every known person's name → what is published instead."""
-    names: dict[str, str] = {}
+def other_names(text: str) -> dict[str, str]:
+    """The plan's extra names, one a line: "John Cooke" or "John Cooke = Performance Manager"."""
+    names = {}
+    for line in (text or "").splitlines():
+        name, _, role = line.partition("=")
+        name = " ".join(name.split())
+        if name:
+            names[name] = " ".join(role.split()) or OFFICER
+    return names
+
+
+def replacements(extra: str = "") -> dict[str, str]:
+    """Every known person's name (and the plan's other names) → what is published instead."""
+    names: dict[str, str] = other_names(extra)
     role_of_user = {}
     for lead in Lead.objects.all():
         if is_person(lead):
@@ -169,12 +180,12 @@ class PackRewriter(HTMLParser):
         pass  # template comments are internal notes
 
 
-def redact_pack(html: str, banner: str, redact_names: bool, head: str = "") -> str:
+def redact_pack(html: str, banner: str, redact_names: bool, head: str = "", extra_names: str = "") -> str:
     """The pack's HTML as published: tools and internal links removed, names redacted if asked.
 
     `banner` goes first inside <main>, `head` (a <style>) last inside <head>; neither is rewritten.
     """
-    rewriter = PackRewriter(Redactor(replacements()) if redact_names else keep_text, banner, head)
+    rewriter = PackRewriter(Redactor(replacements(extra_names)) if redact_names else keep_text, banner, head)
     rewriter.feed(html)
     rewriter.close()
     return "".join(rewriter.out)

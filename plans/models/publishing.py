@@ -23,6 +23,11 @@ class PublishingSettings(models.Model):
         default=True,
         help_text="Replace the names of individual officers by their roles in everything published.",
     )
+    other_names = models.TextField(
+        blank=True,
+        help_text="Names that are not plan leads but appear in updates or notes, one a line; "
+        "“John Cooke = Performance Manager” publishes the role instead, a bare name becomes “Officer”.",
+    )
 
     history = HistoricalRecords()
 
