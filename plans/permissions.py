@@ -108,3 +108,8 @@ def can_start_plan(user) -> bool:
 def can_record_indicators(user, plan: Plan) -> bool:
     """Owners enter and correct indicator values (the performance team's monthly figures)."""
     return can_manage(user, plan)
+
+
+def can_publish(user, plan: Plan) -> bool:
+    """Publish a frozen board pack (or withdraw a publication) and set redaction: the plan's owners."""
+    return can_manage(user, plan)

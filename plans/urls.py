@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("plans.urls_manager")),
     path("", include("plans.urls_board")),
     path("", include("plans.urls_spreadsheets")),
+    path("", include("plans.urls_publishing")),
 ]

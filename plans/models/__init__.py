@@ -6,6 +6,7 @@ from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.manager import Comment, Evidence
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
+from plans.models.publishing import Publication, PublishingSettings
 from plans.models.scale import Level, Scale
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
     "Period",
     "Plan",
     "Priority",
+    "Publication",
     "PublishedScore",
+    "PublishingSettings",
     "Rating",
     "Recommendation",
     "Scale",
