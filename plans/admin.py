@@ -5,6 +5,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import (
     Action,
+    BoardPackSnapshot,
+    Comment,
+    Evidence,
+    Publication,
+    PublishingSettings,
     Indicator,
     IndicatorValue,
     Inspection,
@@ -207,3 +212,49 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["plan", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "plan__title"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "kind", "author", "created"]
+    list_filter = ["kind", "measure__action__outcome__priority__plan"]
+    search_fields = ["text", "measure__text"]
+    autocomplete_fields = ["measure"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "measure", "added_by", "created"]
+    list_filter = ["measure__action__outcome__priority__plan"]
+    search_fields = ["title", "link", "measure__text"]
+    autocomplete_fields = ["measure"]
+
+
+@admin.register(BoardPackSnapshot)
+class BoardPackSnapshotAdmin(SimpleHistoryAdmin):
+    """Frozen packs are evidence: readable here, never edited."""
+
+    list_display = ["plan", "period", "version", "created"]
+    list_filter = ["plan"]
+    readonly_fields = ["plan", "period", "version", "figures", "created"]
+    exclude = ["html"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublishingSettings)
+class PublishingSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "redact_names"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(SimpleHistoryAdmin):
+    list_display = ["snapshot", "audience", "published_by", "withdrawn_at"]
+    list_filter = ["snapshot__plan"]
+    search_fields = ["audience"]
+    readonly_fields = ["snapshot", "token", "redacted", "published_by", "withdrawn_by", "withdrawn_at"]
+    exclude = ["html", "pdf"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
