@@ -43,6 +43,6 @@ def test_an_owner_uploads_an_edited_workbook_reads_the_preview_and_applies_it(si
     expect(changes).to_contain_text("4 Completed, being monitored")
     page.get_by_role("button", name="Apply these changes").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Imported board-edits.xlsx")
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_contain_text("Imported board-edits.xlsx")
     expect(page).to_have_url(re.compile(r"/plans/thurrock-2017-19/$"))
     assert measure.ratings.get(period__label="01/18").level.value == 5
