@@ -1,11 +1,15 @@
 """The board pack: one print-ready document for a period, as HTML and as PDF.
 
-The HTML is self-contained (styles inlined) so that a frozen snapshot renders
-the same years later and WeasyPrint needs no web server to make the PDF.
+The HTML links its stylesheets (static/css/tracker.css, board.css, pack.css)
+by their plain, unhashed /static/ URLs: the Content-Security-Policy forbids
+inline styles, and a frozen snapshot's links keep working after a deploy.
+WeasyPrint reads the same files from disk (no web server needed) through
+`static_url_fetcher`.
 """
 
 from itertools import groupby
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -20,8 +24,12 @@ from plans.models import BoardPackSnapshot, Indicator, IndicatorValue, Period, P
 PACK_STYLES = ["css/tracker.css", "css/board.css", "css/pack.css"]
 
 
-def pack_css() -> str:
-    return "\n".join((Path(settings.BASE_DIR) / "static" / name).read_text(encoding="utf-8") for name in PACK_STYLES)
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+
+
+def pack_stylesheets() -> list[str]:
+    """The pack's stylesheet URLs, unhashed so that a frozen pack's links outlive a deploy."""
+    return [f"{settings.STATIC_URL}{name}" for name in PACK_STYLES]
 
 
 def previous_of(periods: list[Period], period: Period) -> Period | None:
@@ -112,7 +120,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
         "coverage": plan_coverage(state, period),
         "changes": changes_since(last, state, period),
         "produced": timezone.now(),
-        "css": pack_css(),
+        "stylesheets": pack_stylesheets(),
         "state": state,
     }
 
@@ -125,6 +133,36 @@ def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None)
 
 def pdf_from_html(html: str) -> bytes:
     """The pack as PDF (WeasyPrint needs Pango and Cairo; see docs/board.md)."""
+    return laid_out(html).write_pdf()
+
+
+def laid_out(html: str):
+    """The pack's pages as WeasyPrint lays them out, with the linked stylesheets read from static/."""
     from weasyprint import HTML  # imported here: only the PDF needs the system libraries
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=static_url_fetcher()).render()
+
+
+def static_path(url: str) -> Path:
+    """The file in static/ that a pack's /static/… link names (resolved against a file: base URL)."""
+    parsed = urlparse(url)
+    prefix = urlparse(settings.STATIC_URL).path
+    if parsed.scheme != "file" or not parsed.path.startswith(prefix):
+        raise ValueError(f"The board pack may only use files from static/: {url}")
+    path = (STATIC_DIR / parsed.path.removeprefix(prefix)).resolve()
+    if not path.is_relative_to(STATIC_DIR.resolve()) or not path.is_file():
+        raise ValueError(f"No such file in static/: {url}")
+    return path
+
+
+def static_url_fetcher():
+    """A WeasyPrint fetcher that reads the pack's stylesheets from static/ and data: URLs, nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            return super().fetch(static_path(url).as_uri(), headers)
+
+    return StaticFetcher()

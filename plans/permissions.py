@@ -26,6 +26,19 @@ def role_in(user, plan: Plan) -> str | None:
     return cache[plan.pk]
 
 
+def remember_roles(user, plans) -> None:
+    """Look up the user's roles in these plans in one query, so that role_in (and so can_rate) asks no more."""
+    if not user.is_authenticated:
+        return
+    cache = user.__dict__.setdefault("_plan_roles", {})
+    wanted = {plan.pk for plan in plans} - set(cache)
+    if not wanted:
+        return
+    found = dict(Membership.objects.filter(plan__in=wanted, user=user).values_list("plan_id", "role"))
+    for pk in wanted:
+        cache[pk] = found.get(pk)
+
+
 def visible_plans(user):
     """The plans the user may read."""
     if not user.is_authenticated:

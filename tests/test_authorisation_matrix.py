@@ -16,18 +16,38 @@ Roles, in column order:
 
 A POST is sent with no data: the point is who gets through, not what is saved
 (the pages' own tests cover that). Statuses: 200 shown, 302 redirected (to the
-login page for anonymous users), 403 refused, 404 hidden (a plan the user may
-not read is not revealed), 405 method not allowed.
+login page for anonymous users), 400 refused input (the POST got through),
+401 not signed in (the API, which answers tools with a Basic challenge rather
+than a login page), 403 refused, 404 hidden (a plan the user may not read is
+not revealed), 405 method not allowed.
 """
 
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from plans.models import Lead, Membership, Plan
+from plans.audit import acting_as
+from plans.models import (
+    Action,
+    BoardPackSnapshot,
+    Comment,
+    Evidence,
+    Indicator,
+    Inspection,
+    Lead,
+    Measure,
+    Membership,
+    Outcome,
+    Period,
+    Plan,
+    Priority,
+    Rating,
+    Recommendation,
+)
 from tests.factories import PlanFactory, build_plan
 
 ROLES = ["anonymous", "outsider", "viewer", "lead", "contributor", "owner", "admin"]
@@ -40,31 +60,167 @@ def row(*statuses: int) -> dict[str, int]:
 
 #                                   anon outsider viewer lead contrib owner admin
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
-    ("home", "GET"): row(302, 200, 200, 200, 200, 200, 200),
+    ("api-plan-data", "GET"): row(401, 404, 200, 200, 200, 200, 200),
+    ("api-plan-data", "POST"): row(401, 404, 405, 405, 405, 405, 405),
+    ("board-coverage", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-coverage", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-dashboard", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-dashboard", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-data-measures", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-data-measures", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-data-ratings", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-data-ratings", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-data-rollup", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-data-rollup", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-evidence", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-evidence", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-indicators", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-indicators", "POST"): row(302, 404, 403, 403, 403, 400, 400),
+    ("board-indicators-index", "GET"): row(302, 404, 302, 302, 302, 302, 302),
+    ("board-indicators-index", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-pack", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-pack", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-pack-pdf", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-pack-pdf", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-plan-as-at", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("board-plan-as-at", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("evidence-file", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("evidence-file", "POST"): row(302, 405, 405, 405, 405, 405, 405),
+    ("home", "GET"): row(302, 302, 302, 200, 200, 200, 200),
     ("home", "POST"): row(302, 405, 405, 405, 405, 405, 405),
-    ("plan-detail", "GET"): row(302, 404, 200, 200, 200, 200, 200),
-    ("plan-detail", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("login", "GET"): row(200, 200, 200, 200, 200, 200, 200),
     ("login", "POST"): row(200, 200, 200, 200, 200, 200, 200),
     ("logout", "GET"): row(405, 405, 405, 405, 405, 405, 405),
     ("logout", "POST"): row(302, 302, 302, 302, 302, 302, 302),
+    ("measure-comment", "GET"): row(302, 404, 405, 405, 405, 405, 405),
+    ("measure-comment", "POST"): row(302, 404, 403, 302, 403, 302, 302),
+    ("measure-detail", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("measure-detail", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("measure-evidence", "GET"): row(302, 404, 405, 405, 405, 405, 405),
+    ("measure-evidence", "POST"): row(302, 404, 403, 302, 403, 302, 302),
+    ("measure-rate", "GET"): row(302, 404, 403, 200, 403, 200, 200),
+    ("measure-rate", "POST"): row(302, 404, 403, 200, 403, 200, 200),
+    ("measure-row", "GET"): row(302, 404, 302, 302, 302, 302, 302),
+    ("measure-row", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("my-measures", "GET"): row(302, 200, 200, 200, 200, 200, 200),
+    ("my-measures", "POST"): row(302, 405, 405, 405, 405, 405, 405),
+    ("owner-action-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-action-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-action-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-action-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-measure-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-measure-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-measure-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-measure-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-missing-updates", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("owner-new-plan", "GET"): row(302, 403, 403, 403, 403, 200, 200),
+    ("owner-new-plan", "POST"): row(302, 403, 403, 403, 403, 200, 200),
+    ("owner-outcome-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-outcome-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-outcome-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-outcome-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-periods", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-periods", "POST"): row(302, 404, 403, 403, 403, 302, 302),
+    ("owner-priority-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-priority-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-priority-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-priority-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-structure", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-structure", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("plan-detail", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("plan-detail", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("plan-list", "GET"): row(302, 302, 302, 200, 200, 200, 200),
+    ("plan-list", "POST"): row(302, 405, 405, 405, 405, 405, 405),
+    ("plan-signoff", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("plan-signoff", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("portfolio", "GET"): row(302, 200, 200, 200, 200, 200, 200),
+    ("portfolio", "POST"): row(302, 405, 405, 405, 405, 405, 405),
+    ("rating-signoff", "GET"): row(302, 405, 405, 405, 405, 405, 405),
+    ("rating-signoff", "POST"): row(302, 404, 403, 403, 403, 302, 302),
 }
 
 # The endpoints that change something: each must refuse a POST without a CSRF token.
-STATE_CHANGING = {"login", "logout"}
+STATE_CHANGING = {
+    "board-indicators",
+    "login",
+    "logout",
+    "measure-comment",
+    "measure-evidence",
+    "measure-rate",
+    "owner-action-add",
+    "owner-action-edit",
+    "owner-measure-add",
+    "owner-measure-edit",
+    "owner-new-plan",
+    "owner-outcome-add",
+    "owner-outcome-edit",
+    "owner-periods",
+    "owner-priority-add",
+    "owner-priority-edit",
+    "rating-signoff",
+}
 
 
 @dataclass
 class Scene:
-    """The plan the roles refer to, and what URL arguments may need from it."""
+    """The plan the roles refer to, and what URL arguments may need from it.
+
+    `measure` is led by the lead; the plan has one open period, an indicator on
+    its first priority, a recommendation it answers, a frozen board pack, a
+    rating awaiting sign-off and an evidence file on the lead's measure.
+    """
 
     plan: Plan
     other_plan: Plan
+    measure: Measure
+    period: Period
+    priority: Priority
+    outcome: Outcome
+    action: Action
+    recommendation: Recommendation
+    rating: Rating
+    evidence: Evidence
 
 
 # URL name → its arguments in the scene (URLs without arguments need no line).
+def plan_slug(scene: Scene) -> dict:
+    return {"slug": scene.plan.slug}
+
+
 ARGUMENTS = {
-    "plan-detail": lambda scene: {"slug": scene.plan.slug},
+    "plan-detail": plan_slug,
+    "plan-signoff": plan_slug,
+    "measure-detail": lambda scene: {"pk": scene.measure.pk},
+    "measure-rate": lambda scene: {"pk": scene.measure.pk},
+    "measure-row": lambda scene: {"pk": scene.measure.pk},
+    "measure-comment": lambda scene: {"pk": scene.measure.pk},
+    "measure-evidence": lambda scene: {"pk": scene.measure.pk},
+    "evidence-file": lambda scene: {"pk": scene.evidence.pk},
+    "rating-signoff": lambda scene: {"pk": scene.rating.pk},
+    "owner-periods": plan_slug,
+    "owner-missing-updates": plan_slug,
+    "owner-structure": plan_slug,
+    "owner-priority-add": plan_slug,
+    "owner-priority-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.priority.pk},
+    "owner-outcome-add": plan_slug,
+    "owner-outcome-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.outcome.pk},
+    "owner-action-add": plan_slug,
+    "owner-action-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.action.pk},
+    "owner-measure-add": plan_slug,
+    "owner-measure-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.measure.pk},
+    "board-dashboard": plan_slug,
+    "board-pack": plan_slug,
+    "board-pack-pdf": plan_slug,
+    "board-coverage": plan_slug,
+    "board-evidence": lambda scene: {"slug": scene.plan.slug, "pk": scene.recommendation.pk},
+    "board-indicators-index": plan_slug,
+    "board-indicators": lambda scene: {"slug": scene.plan.slug, "number": scene.priority.number},
+    "board-plan-as-at": plan_slug,
+    "board-data-rollup": plan_slug,
+    "board-data-measures": plan_slug,
+    "board-data-ratings": plan_slug,
+    "api-plan-data": lambda scene: {"slug": scene.plan.slug, "dataset": "rollup", "fmt": "json"},
 }
 
 # Django's own pages, tested by Django; the admin checks is_staff on every page.
@@ -108,15 +264,19 @@ def test_every_url_in_the_matrix_has_both_methods_and_every_role():
 
 
 @pytest.fixture
-def scene(db) -> Scene:
+def scene(db, settings, tmp_path) -> Scene:
+    settings.MEDIA_ROOT = tmp_path
+    user_model = get_user_model()
+    users = {role: user_model.objects.create_user(f"matrix-{role}") for role in ROLES[1:]}
+    users["admin"].is_staff = users["admin"].is_superuser = True
+    users["admin"].save()
+    with acting_as(users["admin"]):
+        return build_scene(users)
+
+
+def build_scene(users) -> Scene:
     plan = build_plan(1, 2, 1)
     other = PlanFactory()
-    user_model = get_user_model()
-    users = {}
-    for role in ROLES[1:]:
-        users[role] = user_model.objects.create_user(f"matrix-{role}", is_staff=role == "admin")
-    users["admin"].is_superuser = True
-    users["admin"].save()
     Membership.objects.create(plan=other, user=users["outsider"], role=Membership.Role.VIEWER)
     for role, membership in [
         ("viewer", Membership.Role.VIEWER),
@@ -125,9 +285,44 @@ def scene(db) -> Scene:
         ("owner", Membership.Role.OWNER),
     ]:
         Membership.objects.create(plan=plan, user=users[role], role=membership)
-    measure = plan.priorities.first().outcomes.first().actions.first().measures.first()
+    priority = plan.priorities.get()
+    outcome = priority.outcomes.get()
+    action = outcome.actions.get()
+    measure, second = action.measures.order_by("order")
     measure.leads.add(Lead.objects.create(name="The lead", user=users["lead"]))
-    scene = Scene(plan=plan, other_plan=other)
+    period = plan.periods.get()
+    rating = Rating.objects.get(measure=second, period=period)
+    rating.status = Rating.Status.SUBMITTED
+    rating.save()
+    Indicator.objects.create(priority=priority, name="Children seen within 10 days")
+    inspection = Inspection.objects.create(key="matrix-inspection", council="Anytown", body="Ofsted", title="Review")
+    recommendation = Recommendation.objects.create(inspection=inspection, number=1, text="See children sooner.")
+    plan.inspections.add(inspection)
+    measure.recommendations.add(recommendation)
+    closed = Period.objects.create(plan=plan, order=0, label="P0", status=Period.Status.CLOSED)
+    BoardPackSnapshot.objects.create(
+        plan=plan, period=closed, version=1, html="<p>Frozen pack</p>", created_by=users["owner"]
+    )
+    evidence = Evidence.objects.create(
+        measure=measure,
+        period=period,
+        added_by=users["lead"],
+        title="Audit",
+        file=SimpleUploadedFile("audit.txt", b"Audit notes"),
+    )
+    Comment.objects.create(measure=measure, period=period, author=users["lead"], text="On track.")
+    scene = Scene(
+        plan=plan,
+        other_plan=other,
+        measure=measure,
+        period=period,
+        priority=priority,
+        outcome=outcome,
+        action=action,
+        recommendation=recommendation,
+        rating=rating,
+        evidence=evidence,
+    )
     scene.users = users
     return scene
 
@@ -166,10 +361,10 @@ def test_a_state_changing_endpoint_refuses_a_post_without_a_csrf_token(scene, na
 
 
 def test_every_url_whose_post_gets_through_is_listed_as_state_changing():
-    """Gets through: anything but 403, 404, 405 (and, for anonymous users, the 302 to the login page)."""
+    """Gets through: anything but 401, 403, 404, 405 (and, for anonymous users, the 302 to the login page)."""
 
     def gets_through(role, status):
-        return status not in (403, 404, 405) and not (role == "anonymous" and status == 302)
+        return status not in (401, 403, 404, 405) and not (role == "anonymous" and status == 302)
 
     accepts_post = {
         name

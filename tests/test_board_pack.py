@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.audit import acting_as
+from plans.board_pack import laid_out, render_pack, static_path
 from plans.models import BoardPackSnapshot, Period, Rating
 from tests.factories import build_plan
 
@@ -28,7 +29,7 @@ def test_the_pack_has_a_cover_summary_heatmap_priorities_movements_and_coverage(
         "Priority 8: Embedding strong quality assurance",
         "Inspection recommendations coverage",
         "live: reflects the plan as it is now",
-        "@page",
+        '<link rel="stylesheet" href="/static/css/pack.css">',
     ]:
         assert heading in text, heading
     assert text.index("Board report") < text.index("RAG summary") < text.index("Priority 8:")
@@ -45,6 +46,21 @@ def test_a_board_member_downloads_the_pack_as_a_pdf(client, thurrock):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="' in response["Content-Disposition"]
+
+
+def test_the_pdf_is_laid_out_by_the_packs_linked_stylesheet_read_from_static(thurrock):
+    """pack.css sets A4 landscape; without it WeasyPrint would lay out A4 portrait."""
+    html = render_pack(thurrock, thurrock.periods.get(label="01/18"))
+    assert "<style" not in html
+    first = laid_out(html).pages[0]
+    assert (round(first.width * 0.75), round(first.height * 0.75)) == (842, 595)  # CSS px to points
+
+
+def test_the_pdf_reads_no_file_outside_static():
+    assert static_path("file:///static/css/pack.css").name == "pack.css"
+    for url in ("file:///etc/passwd", "file:///static/../../etc/passwd", "https://example.com/x.css"):
+        with pytest.raises(ValueError, match="static/"):
+            static_path(url)
 
 
 def test_an_unknown_period_is_404(client, alice, thurrock):

@@ -51,6 +51,15 @@ def test_the_thurrock_plan_shows_2_6_up_from_2_1(client, board_member, thurrock)
     assert "Overall score by period: Initial 2.1, 01/18 2.6." in response.content.decode()
 
 
+def test_the_rated_share_meter_is_an_svg_bar_as_wide_as_the_share(client, board_member, thurrock, send_plan):
+    """No style= attribute (the Content-Security-Policy forbids inline styles): the rect's width is the share."""
+    client.force_login(board_member)
+    text = client.get(reverse("portfolio")).content.decode()
+    assert '<rect class="meter__bar" width="85" height="1"/>' in text
+    assert '<rect class="meter__bar" width="100" height="1"/>' in text
+    assert " style=" not in text
+
+
 def test_it_lists_the_demo_plans_with_their_open_period_and_rated_share(client, board_member, thurrock, send_plan):
     client.force_login(board_member)
     rows = {row.plan.slug: row for row in client.get(reverse("portfolio")).context["rows"]}
