@@ -45,9 +45,11 @@ from plans.models import (
     Period,
     Plan,
     Priority,
+    Publication,
     Rating,
     Recommendation,
 )
+from plans.publishing import publish
 from tests.factories import PlanFactory, build_plan
 
 ROLES = ["anonymous", "outsider", "viewer", "lead", "contributor", "owner", "admin"]
@@ -138,6 +140,20 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("portfolio", "POST"): row(302, 405, 405, 405, 405, 405, 405),
     ("rating-signoff", "GET"): row(302, 405, 405, 405, 405, 405, 405),
     ("rating-signoff", "POST"): row(302, 404, 403, 403, 403, 302, 302),
+    ("plan-export", "GET"): row(302, 404, 200, 200, 200, 200, 200),
+    ("plan-export", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("plan-import", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("plan-import", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("publications", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    # An owner's POST that names no frozen pack is refused with a message: 400.
+    ("publications", "POST"): row(302, 404, 403, 403, 403, 400, 400),
+    ("publication-withdraw", "GET"): row(302, 404, 405, 405, 405, 405, 405),
+    ("publication-withdraw", "POST"): row(302, 404, 403, 403, 403, 302, 302),
+    # A published pack is public by design; everything else about it is the owners'.
+    ("publication", "GET"): row(200, 200, 200, 200, 200, 200, 200),
+    ("publication", "POST"): row(405, 405, 405, 405, 405, 405, 405),
+    ("publication-pdf", "GET"): row(200, 200, 200, 200, 200, 200, 200),
+    ("publication-pdf", "POST"): row(405, 405, 405, 405, 405, 405, 405),
 }
 
 # The endpoints that change something: each must refuse a POST without a CSRF token.
@@ -158,6 +174,9 @@ STATE_CHANGING = {
     "owner-periods",
     "owner-priority-add",
     "owner-priority-edit",
+    "plan-import",
+    "publication-withdraw",
+    "publications",
     "rating-signoff",
 }
 
@@ -181,6 +200,7 @@ class Scene:
     recommendation: Recommendation
     rating: Rating
     evidence: Evidence
+    publication: Publication
 
 
 # URL name → its arguments in the scene (URLs without arguments need no line).
@@ -190,6 +210,12 @@ def plan_slug(scene: Scene) -> dict:
 
 ARGUMENTS = {
     "plan-detail": plan_slug,
+    "plan-export": plan_slug,
+    "plan-import": plan_slug,
+    "publications": plan_slug,
+    "publication-withdraw": lambda scene: {"slug": scene.plan.slug, "pk": scene.publication.pk},
+    "publication": lambda scene: {"token": scene.publication.token},
+    "publication-pdf": lambda scene: {"token": scene.publication.token},
     "plan-signoff": plan_slug,
     "measure-detail": lambda scene: {"pk": scene.measure.pk},
     "measure-rate": lambda scene: {"pk": scene.measure.pk},
@@ -300,9 +326,10 @@ def build_scene(users) -> Scene:
     plan.inspections.add(inspection)
     measure.recommendations.add(recommendation)
     closed = Period.objects.create(plan=plan, order=0, label="P0", status=Period.Status.CLOSED)
-    BoardPackSnapshot.objects.create(
+    snapshot = BoardPackSnapshot.objects.create(
         plan=plan, period=closed, version=1, html="<p>Frozen pack</p>", created_by=users["owner"]
     )
+    publication = publish(snapshot, "Overview and Scrutiny Committee", users["owner"])
     evidence = Evidence.objects.create(
         measure=measure,
         period=period,
@@ -322,6 +349,7 @@ def build_scene(users) -> Scene:
         recommendation=recommendation,
         rating=rating,
         evidence=evidence,
+        publication=publication,
     )
     scene.users = users
     return scene

@@ -242,3 +242,14 @@ def test_other_names_the_owner_lists_are_replaced_too(client, owner, frozen, thu
     text = client.get(reverse("publication", args=[publication.token])).content.decode()
     assert "Cooke" not in text
     assert "Asked Performance Manager" in text
+
+
+def test_a_publish_request_that_names_no_pack_is_refused_with_a_message(client, db):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    client.force_login(get_user_model().objects.get(username="owner"))
+    for snapshot in ("", "abc"):
+        response = client.post(reverse("publications", args=["thurrock-2017-19"]), {"snapshot": snapshot})
+        assert response.status_code == 400
+        assert "Choose which frozen board pack to publish." in response.content.decode()

@@ -40,9 +40,11 @@ class PublicationsView(PublisherMixin, TemplateView):
             state = "replaced by roles" if form.instance.redact_names else "shown"
             messages.success(request, f"Saved: officers' names will be {state} in packs published from now on.")
             return redirect("publications", slug=self.plan.slug)
-        snapshot = get_object_or_404(
-            BoardPackSnapshot.objects.defer("pdf"), plan=self.plan, pk=request.POST.get("snapshot")
-        )
+        snapshot_id = request.POST.get("snapshot", "")
+        if not snapshot_id.isdigit():
+            messages.error(request, "Choose which frozen board pack to publish.")
+            return self.render_to_response(self.get_context_data(), status=400)
+        snapshot = get_object_or_404(BoardPackSnapshot.objects.defer("pdf"), plan=self.plan, pk=snapshot_id)
         form = PublishForm(request.POST, prefix=f"pack-{snapshot.pk}")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(failed=(snapshot.pk, form)), status=400)
