@@ -24,9 +24,9 @@ from plans.models import (
     Period,
     Plan,
     Priority,
-    PublishedScore,
     Rating,
 )
+from plans.plan_rollup import published_figures
 
 
 def end_of_day(day: date) -> datetime:
@@ -72,10 +72,7 @@ def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
             rating.level = by_level[rating.level_id]
             ratings[(rating.measure_id, rating.period_id)] = rating
     indicators = linked_indicators(id__in=measure_ids)
-    published = {
-        (score.period_id, score.priority.number if score.priority else None): score.score
-        for score in PublishedScore.objects.filter(plan=plan, period__in=periods).select_related("priority")
-    }
+    published = published_figures(plan, periods)
     return PlanState(
         plan=plan,
         periods=periods,

@@ -17,8 +17,8 @@ from django.utils import timezone
 from plans import charts, rollup
 from plans.cells import parse_due_month
 from plans.challenges import Challenge, find_challenges, is_complete
-from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, PublishedScore, Rating
-from plans.plan_rollup import plan_rollup
+from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, Rating
+from plans.plan_rollup import plan_rollup, published_figures
 
 
 @dataclass
@@ -82,10 +82,7 @@ def load_state(plan: Plan) -> PlanState:
         (measure_id, period_id): RatingRow(measure_id, period_id, by_level[level_id], reason, update, status)
         for measure_id, period_id, level_id, reason, update, status in rows
     }
-    published = {
-        (score.period_id, score.priority.number if score.priority else None): score.score
-        for score in PublishedScore.objects.filter(plan=plan).select_related("priority")
-    }
+    published = published_figures(plan)
     return PlanState(
         plan=plan,
         periods=periods,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from plans.models import Measure, Period, Plan, Priority, Rating
 from plans.permissions import visible_plans
+from plans.querysets import PATH_ORDER
 from plans.rating_updates import is_overdue, open_period, previous_period
 
 
@@ -37,17 +38,6 @@ class MeasureRow:
     def last_rating(self) -> Rating | None:
         ratings = [r for r in (self.current, self.previous_rating) if r is not None]
         return max(ratings, key=lambda r: r.updated) if ratings else None
-
-
-PATH_ORDER = (
-    "action__outcome__priority__number",
-    "action__outcome__order",
-    "action__outcome_id",
-    "action__order",
-    "action_id",
-    "order",
-    "id",
-)
 
 
 def measures_with_context():

@@ -1,7 +1,7 @@
 """A plan's rollup for every period, read from the database in a fixed number of queries."""
 
 from plans import rollup
-from plans.models import Measure, Period, Plan, Rating
+from plans.models import Measure, Period, Plan, PublishedScore, Rating
 
 
 def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.PeriodRollup]:
@@ -21,6 +21,14 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
         in_period = {(number, value): n for (period_id, number, value), n in counts.items() if period_id == period.pk}
         result.append(rollup.period_rollup(period.label, priorities, levels, in_period, measures))
     return result
+
+
+def published_figures(plan: Plan, periods=None) -> dict:
+    """{(period id, priority number or None for overall): score} as the council printed them, in one query."""
+    scores = PublishedScore.objects.filter(plan=plan).select_related("priority")
+    if periods is not None:
+        scores = scores.filter(period__in=periods)
+    return {(s.period_id, s.priority.number if s.priority else None): s.score for s in scores}
 
 
 def rollup_as_dict(plan: Plan, rollups: list[rollup.PeriodRollup]) -> dict:

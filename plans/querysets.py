@@ -9,21 +9,25 @@ class PlanQuerySet(models.QuerySet):
         return self.select_related("scale").prefetch_related("scale__levels")
 
 
+# Measures in the order the plan prints them: priority, outcome, action, then the row.
+PATH_ORDER = (
+    "action__outcome__priority__number",
+    "action__outcome__order",
+    "action__outcome_id",
+    "action__order",
+    "action_id",
+    "order",
+    "id",
+)
+
+
 class MeasureQuerySet(models.QuerySet):
     def of_plan(self, plan) -> "MeasureQuerySet":
         return self.filter(action__outcome__priority__plan=plan)
 
     def with_path(self) -> "MeasureQuerySet":
         """Measures with their action, outcome and priority fetched in the same query."""
-        return self.select_related("action__outcome__priority").order_by(
-            "action__outcome__priority__number",
-            "action__outcome__order",
-            "action__outcome_id",
-            "action__order",
-            "action_id",
-            "order",
-            "id",
-        )
+        return self.select_related("action__outcome__priority").order_by(*PATH_ORDER)
 
     def counts_by_priority(self) -> dict[int, int]:
         """{priority number: number of measures}, in one query."""

@@ -9,9 +9,9 @@ from django.views.generic import ListView, TemplateView
 
 from plans import progress
 from plans.filters import MeasureFilter
-from plans.models import Measure, Plan, PublishedScore, Rating
+from plans.models import Measure, Plan, Rating
 from plans.permissions import can_start_plan, only_reads, visible_plans
-from plans.plan_rollup import plan_rollup
+from plans.plan_rollup import plan_rollup, published_figures
 from plans.views.access import PlanAccessMixin
 
 
@@ -39,10 +39,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         plan = self.plan
         periods = list(plan.periods.all())
         rollups = plan_rollup(plan, periods)
-        published = {
-            (score.period_id, score.priority.number if score.priority else None): score.score
-            for score in PublishedScore.objects.filter(plan=plan).select_related("priority")
-        }
+        published = published_figures(plan)
         filterset = MeasureFilter(self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=periods)
         measures = list(
             filterset.qs.with_path().prefetch_related(
