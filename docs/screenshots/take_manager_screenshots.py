@@ -5,34 +5,15 @@ It rates a measure and makes a conflict, so run it against a throwaway database.
 """
 
 import re
-import sys
-from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
+from shots import BASE, chromium, shot, sign_in
 
-HERE = Path(__file__).resolve().parent
-BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-sync"]
 MEASURE = "Signs of Safety Model is in place"
 
 
-def sign_in(browser, username, viewport=None):
-    page = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000}).new_page()
-    page.goto(f"{BASE}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("improve-2018")
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
-def shot(target, name, **kwargs):
-    target.screenshot(path=HERE / name, **kwargs)
-    print("wrote", HERE / name)
-
-
 def main() -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    with chromium() as browser:
         lead = sign_in(browser, "smurphy")
         shot(lead, "my-measures.png")
         row = lead.locator("tr.measure-row", has_text=MEASURE)
@@ -81,7 +62,6 @@ def main() -> None:
 
         phone = sign_in(browser, "smurphy", {"width": 390, "height": 844})
         shot(phone, "my-measures-phone.png")
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -6,30 +6,14 @@ run it against a throwaway database.
 Usage: .venv/bin/python docs/screenshots/take_owner_screenshots.py [http://127.0.0.1:8000]
 """
 
-import sys
-from pathlib import Path
+from shots import BASE, chromium, shot, sign_in
 
-from playwright.sync_api import sync_playwright
-
-HERE = Path(__file__).resolve().parent
-BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-sync"]
 PLAN = "/plans/thurrock-2017-19"
 
 
-def shot(page, name: str, full: bool = False) -> None:
-    page.screenshot(path=HERE / name, full_page=full)
-    print("wrote", HERE / name)
-
-
 def main() -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{BASE}/accounts/login/")
-        page.get_by_label("Username").fill("owner")
-        page.get_by_label("Password").fill("improve-2018")
-        page.get_by_role("button", name="Sign in").click()
+    with chromium() as browser:
+        page = sign_in(browser, "owner")
 
         page.goto(f"{BASE}{PLAN}/")
         page.get_by_label("Lead").select_option(label="S Murphy")
@@ -63,7 +47,6 @@ def main() -> None:
         page.get_by_label("Organisation").fill("Southend-on-Sea Borough Council")
         page.get_by_role("button", name="Start the plan").click()
         shot(page, "owner-new-plan.png")
-        browser.close()
 
 
 if __name__ == "__main__":
