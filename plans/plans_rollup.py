@@ -1,6 +1,6 @@
 """The rollups of many plans at once, read from the database in five grouped queries.
 
-The multi-plan twin of plans/plan_rollup.py: the same grouped counts, fetched
+The multi-plan form of plans/plan_rollup.py: the same grouped counts (plans/querysets.py), fetched
 for all the plans together and split per plan in Python, then rolled up by the
 same pure rules (plans/rollup.period_rollup). A page that lists plans (the
 portfolio) therefore costs the same number of queries for one plan or fifty.
@@ -9,8 +9,6 @@ portfolio) therefore costs the same number of queries for one plan or fifty.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from django.db.models import Count
 
 from plans import rollup
 from plans.models import Level, Measure, Period, Plan, Priority, Rating
@@ -62,14 +60,7 @@ def plans_rollup(plans: Iterable[Plan]) -> dict[int, PlanRollups]:
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
     counts = Rating.objects.filter(period__plan_id__in=plan_ids).counted().level_counts()
-    measures: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in (
-        Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids)
-        .values("action__outcome__priority__plan_id", "action__outcome__priority__number")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        measures[row["action__outcome__priority__plan_id"]][row["action__outcome__priority__number"]] = row["n"]
+    measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 
     by_period: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
     for (period_id, number, value), n in counts.items():
@@ -84,7 +75,7 @@ def plans_rollup(plans: Iterable[Plan]) -> dict[int, PlanRollups]:
             levels=plan_levels,
             rollups=[
                 rollup.period_rollup(
-                    period.label, priorities[plan.pk], rule_levels, by_period[period.pk], measures[plan.pk]
+                    period.label, priorities[plan.pk], rule_levels, by_period[period.pk], measures.get(plan.pk, {})
                 )
                 for period in periods[plan.pk]
             ],

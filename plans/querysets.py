@@ -30,9 +30,20 @@ class MeasureQuerySet(models.QuerySet):
         return self.select_related("action__outcome__priority").order_by(*PATH_ORDER)
 
     def counts_by_priority(self) -> dict[int, int]:
-        """{priority number: number of measures}, in one query."""
-        rows = self.values("action__outcome__priority__number").annotate(n=Count("id"))
-        return {row["action__outcome__priority__number"]: row["n"] for row in rows}
+        """{priority number: number of measures}, in one query (for a queryset of one plan's measures)."""
+        return {number: n for counts in self.counts_by_plan_and_priority().values() for number, n in counts.items()}
+
+    def counts_by_plan_and_priority(self) -> dict[int, dict[int, int]]:
+        """{plan id: {priority number: number of measures}}, in one grouped query for any number of plans."""
+        counts: dict[int, dict[int, int]] = {}
+        rows = (
+            self.values_list("action__outcome__priority__plan_id", "action__outcome__priority__number")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for plan_id, number, n in rows:
+            counts.setdefault(plan_id, {})[number] = n
+        return counts
 
 
 class RatingQuerySet(models.QuerySet):
