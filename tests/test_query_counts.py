@@ -91,13 +91,14 @@ def generated(size: dict) -> Scene:
         "alice",
         stdout=open("/dev/null", "w"),
     )
-    plan = Plan.objects.select_related("scale").get(slug="counted-1")
+    first = "counted-1" if size["plans"] > 1 else "counted"  # generate_plan numbers the slugs of several plans
+    plan = Plan.objects.select_related("scale").get(slug=first)
     measure = Measure.objects.of_plan(plan).order_by("pk").first()
     lead = get_user_model().objects.create_user("counted-lead")
     their_lead = measure.leads.order_by("pk").first()
     their_lead.user = lead
     their_lead.save()
-    for each in Plan.objects.filter(slug__startswith="counted-"):
+    for each in Plan.objects.filter(slug__startswith="counted"):
         Membership.objects.create(plan=each, user=lead, role=Membership.Role.CONTRIBUTOR)
     return Scene(plan=plan, measure=measure, lead=lead)
 
@@ -126,3 +127,20 @@ def test_the_rollup_of_a_generated_plan_takes_five_queries(alice, django_assert_
         rollups = plan_rollup(scene.plan)
     assert len(rollups) == size["periods"]
     assert rollups[-1].measures == size["measures"]
+
+
+ACCEPTANCE = {"measures": 1000, "periods": 24, "history": 1000, "plans": 1}
+
+
+@pytest.mark.parametrize("key", ["board-dashboard", "board-pack"])
+def test_the_board_pages_of_a_plan_of_1000_measures_and_24_periods_keep_their_pinned_query_count(
+    client, alice, django_assert_max_num_queries, key
+):
+    """Issue 5's acceptance: the dashboard and the pack cost the same queries at 1,000 measures × 24 periods."""
+    scene = generated(ACCEPTANCE)
+    assert Measure.objects.of_plan(scene.plan).count() == 1000
+    assert scene.plan.periods.count() == 24
+    client.force_login(alice)
+    with django_assert_max_num_queries(PAGES[key].most):
+        response = client.get(url_of(key, scene))
+    assert response.status_code == 200
