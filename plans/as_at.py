@@ -7,7 +7,8 @@ history tables carry a composite (history_date, id) index
 (SIMPLE_HISTORY_DATE_INDEX), so the "latest
 record before the date" lookups use it instead of scanning the whole table.
 Rollups are counted from those rows with the same rule as today's
-(plans.rollup.period_rollup). Indicators and published figures are today's.
+(plans.rollup.period_rollup). Indicator values are those recorded by the
+date (their history); the indicators' own text and the published figures are today's.
 """
 
 from collections import Counter
@@ -71,7 +72,7 @@ def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
         if rating.measure_id in measure_ids:
             rating.level = by_level[rating.level_id]
             ratings[(rating.measure_id, rating.period_id)] = rating
-    indicators = linked_indicators(id__in=measure_ids)
+    indicators = linked_indicators(as_at=when, id__in=measure_ids)
     published = published_figures(plan, periods)
     return PlanState(
         plan=plan,

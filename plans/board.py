@@ -8,7 +8,7 @@ The scores come from plans.plan_rollup (the rule lives in plans.rollup).
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -58,17 +58,38 @@ class RatingRow:
         return self.level.pk
 
 
-def linked_indicators(**measure_filter) -> dict[int, list[Indicator]]:
-    """{measure id: its indicators, values in month order}, in two queries."""
-    links = (
-        Measure.indicators.through.objects.filter(**{f"measure__{k}": v for k, v in measure_filter.items()})
-        .select_related("indicator")
-        .prefetch_related(Prefetch("indicator__values", queryset=IndicatorValue.objects.order_by("month")))
-    )
+def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[int, list[Indicator]]:
+    """{measure id: its indicators, values in month order}, in two queries.
+
+    With `as_at`, each indicator's values are those recorded by then (from the
+    values' history, still two queries): a value entered or corrected later
+    does not show in a view of the plan as it stood.
+    """
+    links = Measure.indicators.through.objects.filter(
+        **{f"measure__{k}": v for k, v in measure_filter.items()}
+    ).select_related("indicator")
+    if as_at is None:
+        links = links.prefetch_related(Prefetch("indicator__values", queryset=IndicatorValue.objects.order_by("month")))
     found: dict[int, list[Indicator]] = {}
     for link in links:
         found.setdefault(link.measure_id, []).append(link.indicator)
+    if as_at is not None:
+        _values_as_at({i.pk: i for indicators in found.values() for i in indicators}, as_at)
     return found
+
+
+def _values_as_at(indicators: dict[int, Indicator], when: datetime) -> None:
+    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table)."""
+    values: dict[int, list[IndicatorValue]] = {pk: [] for pk in indicators}
+    records = (
+        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(indicators))
+        .latest_of_each()
+        .as_instances()
+    )
+    for value in sorted(records, key=lambda v: v.month):
+        values[value.indicator_id].append(value)
+    for pk, indicator in indicators.items():
+        indicator._prefetched_objects_cache = {"values": values[pk]}
 
 
 def load_state(plan: Plan) -> PlanState:

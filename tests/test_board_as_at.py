@@ -1,12 +1,15 @@
 """The dashboard as the plan stood on a past date, read from the history tables."""
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Action, Measure, Outcome, Period, Plan, Priority, Rating
+from plans.as_at import end_of_day, load_state_as_at
+from plans.board import load_state
+from plans.models import Action, Indicator, IndicatorValue, Measure, Outcome, Period, Plan, Priority, Rating
 from tests.factories import build_plan
 
 HISTORY = [Plan, Period, Priority, Outcome, Action, Measure, Rating]
@@ -106,3 +109,23 @@ def test_the_plan_page_as_at_a_date_shows_the_rows_and_rollup_as_they_were(clien
     then = response.context
     assert [c["score"] for c in then["overall"]] == [c["score"] for c in today["overall"]]
     assert len(then["priorities"]) == 2
+
+
+def test_as_at_shows_indicator_values_as_recorded_by_the_date(alice, plan_last_winter):
+    plan = plan_last_winter
+    measure = Measure.objects.of_plan(plan).order_by("pk").first()
+    indicator = Indicator.objects.create(priority=measure.action.outcome.priority, name="% Assessments in 45 days")
+    measure.indicators.add(indicator)
+    december = IndicatorValue.objects.create(indicator=indicator, month=datetime(2017, 12, 1).date(), value=61)
+    for record in IndicatorValue.history.all():
+        record.history_date = timezone.make_aware(datetime(2018, 1, 15, 12))
+        record.save()
+    december.value = 58  # corrected after the date
+    december.save()
+    IndicatorValue.objects.create(indicator=indicator, month=datetime(2018, 1, 1).date(), value=70)  # entered later
+
+    then = load_state_as_at(plan, end_of_day(datetime(2018, 2, 1).date()))
+    [as_then] = then.indicators[measure.pk]
+    assert [(v.month.month, v.value) for v in as_then.values.all()] == [(12, Decimal("61.00"))]
+    [now] = load_state(plan).indicators[measure.pk]
+    assert [(v.month.month, v.value) for v in now.values.all()] == [(12, Decimal("58.00")), (1, Decimal("70.00"))]
