@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/<slug:slug>/board/", board.DashboardView.as_view(), name="board-dashboard"),
     path("plans/<slug:slug>/board/pack/", board.BoardPackView.as_view(), name="board-pack"),
     path("plans/<slug:slug>/board/pack.pdf", board.BoardPackPdfView.as_view(), name="board-pack-pdf"),
+    path("plans/<slug:slug>/board/pack.xlsx", board.BoardPackWorkbookView.as_view(), name="board-pack-xlsx"),
     path("plans/<slug:slug>/board/coverage/", board.CoverageView.as_view(), name="board-coverage"),
     path("plans/<slug:slug>/board/coverage/<int:pk>/", board.EvidenceView.as_view(), name="board-evidence"),
     path("plans/<slug:slug>/board/indicators/", board.IndicatorsIndexView.as_view(), name="board-indicators-index"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
@@ -16,6 +17,7 @@ from plans.as_at import end_of_day, load_state_as_at
 from plans.board import compare, default_periods, load_state
 from plans.board_data import measures_data, ratings_csv
 from plans.board_pack import pdf_from_html, render_pack
+from plans.board_pack_workbook import pack_workbook
 from plans.coverage import plan_coverage
 from plans.evidence import evidence
 from plans.indicator_entry import record_value
@@ -116,6 +118,32 @@ class BoardPackPdfView(BoardPackMixin, View):
         name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
+class BoardPackWorkbookView(BoardPackMixin, View):
+    """The pack's tables as an .xlsx; a frozen pack's come from its stored HTML, so they are as tabled."""
+
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        html = snapshot.html if snapshot else render_pack(self.plan, period)
+        if snapshot:
+            made = f"Frozen when {period.label} closed: version {snapshot.version}, {snapshot.created:%d %B %Y %H:%M}"
+        else:
+            made = f"Live: the plan as it stood at {timezone.localtime():%d %B %Y %H:%M}"
+        cover = [
+            ("Organisation", self.plan.organisation),
+            ("Plan", self.plan.title),
+            ("Board report", f"Reporting period {period.label}"),
+            ("Produced", made),
+        ]
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
+        response = HttpResponse(
+            pack_workbook(html, cover),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
 
 
