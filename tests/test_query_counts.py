@@ -49,7 +49,7 @@ PAGES = {
     "home": Page(5),
     "home:lead": Page(10, as_user="lead"),
     "plan-list": Page(4),
-    "plan-detail": Page(17, plan_slug),
+    "plan-detail": Page(18, plan_slug),
     "plan-detail:filtered": Page(17, plan_slug, query="q=measure&overdue=true&not_updated=true"),
     "my-measures": Page(9, as_user="lead"),
     "measure-detail": Page(13, lambda scene: {"pk": scene.measure.pk}),

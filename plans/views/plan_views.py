@@ -3,13 +3,14 @@
 from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
 from plans import progress
 from plans.filters import MeasureFilter
-from plans.models import Measure, Plan, Rating
+from plans.models import Measure, Period, Plan, Rating
 from plans.permissions import can_start_plan, only_reads, visible_plans
 from plans.plan_rollup import plan_rollup, published_figures
 from plans.views.access import PlanAccessMixin
@@ -31,27 +32,48 @@ class PlanListView(LoginRequiredMixin, ListView):
         return super().get_context_data(can_start_plan=can_start_plan(self.request.user), **kwargs)
 
 
+RECENT_PERIODS = 6  # the plan page's columns by default: the current period and the five before it
+MEASURES_PER_PAGE = 200  # a plan of thousands of measures is read a page at a time
+
+
+def recent_periods(periods: list[Period], show_all: bool) -> list[Period]:
+    """The periods the plan page shows: all of a short plan's, else the current period and those before it."""
+    if show_all or len(periods) <= RECENT_PERIODS:
+        return periods
+    current = progress.current_period(periods)
+    end = periods.index(current) + 1 if current in periods else len(periods)
+    return periods[max(0, end - RECENT_PERIODS) : max(end, RECENT_PERIODS)]
+
+
 class PlanDetailView(PlanAccessMixin, TemplateView):
     template_name = "plans/plan_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.plan
-        periods = list(plan.periods.all())
+        all_periods = list(plan.periods.all())
+        periods = recent_periods(all_periods, self.request.GET.get("periods") == "all")
         rollups = plan_rollup(plan, periods)
         published = published_figures(plan)
-        filterset = MeasureFilter(self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=periods)
-        measures = list(
-            filterset.qs.with_path().prefetch_related(
-                Prefetch("ratings", queryset=Rating.objects.select_related("level"))
-            )
+        filterset = MeasureFilter(
+            self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=all_periods
         )
+        shown_ratings = Rating.objects.filter(period__in=periods).select_related("level")
+        page = Paginator(
+            filterset.qs.with_path().prefetch_related(Prefetch("ratings", queryset=shown_ratings)),
+            MEASURES_PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
         month = progress.this_month()
+        query = self.request.GET.copy()
+        query.pop("page", None)
         context.update(
             filter=filterset,
-            shown=len(measures),
+            shown=page.paginator.count,
+            page=page,
+            query=query.urlencode(),
             in_plan=Measure.objects.of_plan(plan).filter(removed=False).count() if filterset.is_filtered else None,
             periods=periods,
+            all_periods=all_periods,
             summary=summary_rows(periods, rollups, published),
             overall=[
                 cell(period, rollup.overall, published.get((period.pk, None)))
@@ -59,7 +81,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
             ],
             priorities=[
                 (priority, [row(measure, periods, month) for measure in rows])
-                for priority, rows in groupby(measures, key=lambda m: m.action.outcome.priority)
+                for priority, rows in groupby(page.object_list, key=lambda m: m.action.outcome.priority)
             ],
         )
         return context
