@@ -145,7 +145,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("plan-export", "GET"): row(302, 404, 200, 200, 200, 200, 200),
     ("plan-export", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("plan-import", "GET"): row(302, 404, 403, 403, 403, 200, 200),
-    ("plan-import", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("plan-import", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no file: "Choose a workbook"
     ("publications", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     # An owner's POST that names no frozen pack is refused with a message: 400.
     ("publications", "POST"): row(302, 404, 403, 403, 403, 400, 400),

@@ -10,6 +10,7 @@ and two hidden sheets, read into `meta` and `exported`.
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.parsers.expat import ExpatError
@@ -97,6 +98,22 @@ def text_of(value: object) -> str:
     return str(value)
 
 
+# What a damaged file makes the zip and XML layers raise (found by tests/spreadsheets/test_malformed_corpus.py).
+DAMAGED = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    ExpatError,
+    ValueError,
+    OSError,
+    TypeError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,  # zipfile: an unknown zip version or compression method
+    RuntimeError,  # zipfile: an encrypted member
+)
+
+
 def read_workbook(data: bytes) -> WorkbookContents:
     """Everything the importer needs from the file's bytes; never raises for a bad file."""
     contents = WorkbookContents()
@@ -109,7 +126,7 @@ def read_workbook(data: bytes) -> WorkbookContents:
     except DefusedXmlException:
         contents.errors.append(Problem(XML_REFUSED))
         return contents
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ExpatError, ValueError, OSError, TypeError) as error:
+    except DAMAGED as error:
         # openpyxl wraps what defusedxml refused in a ValueError
         if isinstance(error.__cause__, DefusedXmlException):
             contents.errors.append(Problem(XML_REFUSED))
@@ -118,7 +135,7 @@ def read_workbook(data: bytes) -> WorkbookContents:
         return contents
     try:
         read_sheets(contents, book, data)
-    except (DefusedXmlException, ExpatError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
+    except (DefusedXmlException, *DAMAGED):
         contents.errors.append(Problem("The workbook is damaged (a part of it cannot be read)."))
     finally:
         book.close()

@@ -69,10 +69,10 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         upload = request.FILES.get("file")
         if upload is None:
             return self.render_to_response(
-                self.get_context_data(errors=[Problem("Choose a workbook (.xlsx) to upload.")])
+                self.get_context_data(errors=[Problem("Choose a workbook (.xlsx) to upload.")]), status=400
             )
         if upload.size > max_upload_bytes():
-            return self.render_to_response(self.get_context_data(errors=[Problem(too_large(upload.size))]))
+            return self.render_to_response(self.get_context_data(errors=[Problem(too_large(upload.size))]), status=413)
         data = upload.read()
         preview = preview_import(data, self.plan)
         token = ""
@@ -82,7 +82,8 @@ class PlanImportView(PlanAccessMixin, TemplateView):
             (upload_dir() / f"{token}.xlsx").write_bytes(data)
             request.session[SESSION_KEY] = {"token": token, "plan": self.plan.slug, "name": Path(upload.name).name}
         return self.render_to_response(
-            self.get_context_data(preview=preview, errors=preview.errors, token=token, file_name=upload.name)
+            self.get_context_data(preview=preview, errors=preview.errors, token=token, file_name=upload.name),
+            status=400 if preview.errors else 200,  # a refused workbook is the client's error, said on the page
         )
 
     def apply(self, request):
@@ -97,7 +98,7 @@ class PlanImportView(PlanAccessMixin, TemplateView):
             return redirect("plan-import", slug=self.plan.slug)
         preview = preview_import(path.read_bytes(), self.plan)
         if preview.errors:
-            return self.render_to_response(self.get_context_data(preview=preview, errors=preview.errors))
+            return self.render_to_response(self.get_context_data(preview=preview, errors=preview.errors), status=400)
         apply_import(preview, request.user, pending["name"])
         path.unlink(missing_ok=True)
         del request.session[SESSION_KEY]
