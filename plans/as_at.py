@@ -12,6 +12,7 @@ date (their history); the indicators' own text and the published figures are tod
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -40,9 +41,14 @@ def _as_of(model, when: datetime, **filters) -> list:
     return list(model.history.filter(history_date__lte=when, **filters).latest_of_each().as_instances())
 
 
-def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
-    """The same PlanState as plans.board.load_state, as the plan stood at `when`."""
-    periods = sorted(_as_of(Period, when, plan_id=plan.pk), key=lambda p: p.order)
+def load_state_as_at(plan: Plan, when: datetime, window: Callable[[list], list] | None = None) -> PlanState:
+    """The same PlanState as plans.board.load_state, as the plan stood at `when`.
+
+    `window` picks the periods to load ratings and rollups for (the plan page's
+    recent periods); the state's all_periods keeps every period.
+    """
+    all_periods = sorted(_as_of(Period, when, plan_id=plan.pk), key=lambda p: p.order)
+    periods = window(all_periods) if window else all_periods
     priorities = {p.pk: p for p in _as_of(Priority, when, plan_id=plan.pk)}
     outcomes = {o.pk: o for o in _as_of(Outcome, when, priority_id__in=list(priorities))}
     actions = {a.pk: a for a in _as_of(Action, when, outcome_id__in=list(outcomes))}
@@ -84,6 +90,7 @@ def load_state_as_at(plan: Plan, when: datetime) -> PlanState:
         published=published,
         indicators=indicators,
         as_at=when,
+        all_periods=all_periods,
     )
 
 

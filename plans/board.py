@@ -34,6 +34,7 @@ class PlanState:
     published: dict[tuple[int, int | None], Decimal]  # (period id, priority number or None) → printed score
     indicators: dict[int, list[Indicator]] = field(default_factory=dict)  # measure id → linked indicators
     as_at: object = None  # a datetime when the state is from history
+    all_periods: list[Period] = field(default_factory=list)  # when `periods` is a window of them
 
     def rating(self, measure: Measure, period: Period | None) -> Rating | None:
         return None if period is None else self.ratings.get((measure.pk, period.pk))

@@ -1,6 +1,7 @@
 """A long plan's page: the recent periods by default, all on request, and measures a page at a time."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Period
 from plans.views.plan_views import MEASURES_PER_PAGE
@@ -50,3 +51,19 @@ def test_a_plan_of_more_measures_than_a_page_is_read_a_page_at_a_time(client, al
     assert numbers == {4}  # the rest of priority 4, under its heading again
     assert len(last.context["page"].object_list) == 240 - MEASURES_PER_PAGE
     assert 'rel="prev"' in last.content.decode()
+
+
+def test_the_plan_as_at_a_date_shows_the_same_window_and_keeps_the_date_in_its_links(client, alice):
+    plan = build_plan(priorities=2, measures_per_priority=2, periods=12)
+    for period in plan.periods.all():  # saved one by one, so the history the as-at view reads has it
+        period.status = Period.Status.CLOSED
+        period.save()
+    client.force_login(alice)
+    url = reverse("board-plan-as-at", args=[plan.slug])
+    today = timezone.localdate().isoformat()
+    response = client.get(url, {"as_at": today})
+    assert [p.label for p in response.context["periods"]] == ["P7", "P8", "P9", "P10", "P11", "P12"]
+    assert f'href="?as_at={today}&amp;periods=all"' in response.content.decode()
+    everything = client.get(url, {"as_at": today, "periods": "all"})
+    assert len(everything.context["periods"]) == 12
+    assert len(everything.context["summary"][0]["scores"]) == 12

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,6 +26,7 @@ from plans.indicator_table import indicator_rows
 from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
 from plans.plan_rollup import plan_rollup, rollup_as_dict
 from plans.views.access import PlanAccessMixin
+from plans.views.plan_views import MEASURES_PER_PAGE, recent_periods
 
 
 def read_as_at(request) -> tuple[date | None, str | None]:
@@ -239,13 +241,23 @@ class PlanAsAtView(PlanAccessMixin, TemplateView):
         if error:
             messages.error(self.request, error)
         day = day or date.today()
-        state = load_state_as_at(self.plan, end_of_day(day))
-        context.update(as_at=day, **plan_page_rows(state))
+        show_all = self.request.GET.get("periods") == "all"
+        state = load_state_as_at(self.plan, end_of_day(day), window=lambda periods: recent_periods(periods, show_all))
+        page = Paginator(state.measures, MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            as_at=day,
+            all_periods=state.all_periods,
+            page=page,
+            query=query.urlencode(),
+            **plan_page_rows(state, page.object_list),
+        )
         return context
 
 
-def plan_page_rows(state) -> dict:
-    """The plan page's context (plans/plan_detail.html) built from a PlanState."""
+def plan_page_rows(state, measures=None) -> dict:
+    """The plan page's context (plans/plan_detail.html) built from a PlanState (for `measures`, default all)."""
     periods = state.periods
 
     def cell(period, score, number):
@@ -260,7 +272,7 @@ def plan_page_rows(state) -> dict:
             ]
             summary.append({"priority": first, "scores": scores})
     by_priority: dict = {}
-    for measure in state.measures:
+    for measure in state.measures if measures is None else measures:
         priority = measure.action.outcome.priority
         by_priority.setdefault(priority.pk, (priority, []))[1].append(
             {"measure": measure, "ratings": [state.rating(measure, p) for p in periods]}
