@@ -6,8 +6,10 @@ PORT ?= 8000
 # PostgreSQL for the second test run; override with PG_URL=postgres://user@host:port/db
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# Scratch database the load benchmark drops and creates
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/loadbench
 
-.PHONY: run install install-dev migrate demo serve test lint test-sqlite test-postgres format bench clean
+.PHONY: run install install-dev migrate demo serve test lint test-sqlite test-postgres format bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +71,11 @@ bench: install-dev
 	$(BIN)/python bench/rollup.py
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(BIN)/python bench/spreadsheets.py
+
+## make bench-load: 50 managers rating and 10 board members reading against gunicorn + PostgreSQL (LOAD_ARGS=--seconds 120).
+LOAD_ARGS ?=
+bench-load: install-dev
+	$(BIN)/python bench/load.py --database $(LOAD_DB) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

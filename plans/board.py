@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -43,9 +44,8 @@ class PlanState:
         return next((p for p in self.periods if p.label == label), None)
 
 
-@dataclass(frozen=True)
-class RatingRow:
-    """The part of a Rating the board reads; far cheaper than model instances for 24,000 ratings."""
+class RatingRow(NamedTuple):
+    """The part of a Rating the board reads; far cheaper than model instances (or dataclasses) for 36,000 ratings."""
 
     measure_id: int
     period_id: int

@@ -7,10 +7,13 @@ includes/score_tag.html call these tags, for templates that include them.
 """
 
 import math
+from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -19,12 +22,18 @@ register = template.Library()
 def rating_tag(level, short=False):
     if not level:
         return mark_safe('<span class="tag tag--none">Not rated</span>')
-    label = format_html('<span class="visually-hidden"> {}</span>', level.label) if short else f" {level.label}"
+    return _rating_tag(level.colour, level.description, level.value, level.label, short)
+
+
+@lru_cache(maxsize=1024)
+def _rating_tag(colour: str, description: str, value: int, label: str, short: bool) -> str:
+    """A scale has a handful of levels: each tag is built once, keyed by everything it shows."""
+    label = format_html('<span class="visually-hidden"> {}</span>', label) if short else f" {label}"
     return format_html(
         '<span class="tag tag--{}" title="{}"><span class="tag__value">{}</span>{}</span>',
-        level.colour,
-        level.description,
-        level.value,
+        colour,
+        description,
+        value,
         label,
     )
 
@@ -37,3 +46,27 @@ def score_tag(score, levels):
     reached = [lvl for lvl in levels if lvl.value <= math.floor(score)]
     colour = reached[-1].colour if reached else "none"
     return format_html('<span class="score score--{}">{}</span>', colour, score)
+
+
+@lru_cache(maxsize=256)
+def _plan_url(slug: str) -> str:
+    return reverse("plan-detail", args=[slug])
+
+
+@register.simple_tag
+def measure_ref(measure, plan):
+    """ "P3 · the measure's text (24 words) — its leads", the P3 linking to the priority on the plan page.
+
+    The board lists hundreds of measures at once (what moved, challenges); one
+    tag call each, with the plan page's address worked out once per plan.
+    """
+    number = measure.action.outcome.priority.number
+    leads = format_html(' <span class="hint">— {}</span>', measure.lead_text) if measure.lead_text else ""
+    return format_html(
+        '<a href="{}#priority-{}">P{}</a> · {}{}',
+        _plan_url(plan.slug),
+        number,
+        number,
+        Truncator(measure.text).words(24),
+        leads,
+    )
