@@ -17,6 +17,7 @@ from xml.parsers.expat import ExpatError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.spreadsheets import columns
@@ -180,7 +181,27 @@ def read_sheets(contents: WorkbookContents, book, data: bytes) -> None:
         elif sheet.title == columns.EXPORTED_SHEET:
             read_exported(contents, grid)
         elif sheet.title.casefold() not in SKIPPED_SHEETS:
-            read_sheet(contents, sheet.title, [[_unescaped(value) for value in row] for row in values])
+            rows = [[_unescaped(value) for value in row] for row in values]
+            read_sheet(contents, sheet.title, rows, merged_down(sheet))
+
+
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
+
+
+def merged_down(sheet) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges that span several rows, as (first column, first row, last column, last row).
+
+    openpyxl's read-only mode (which keeps big workbooks fast) does not read
+    merges, so they are found in the sheet's XML. Merges across one row only
+    (banners, headers) are not values for the cells they cover.
+    """
+    source = sheet._get_source()
+    try:
+        xml = source.read()
+    finally:
+        source.close()
+    ranges = [range_boundaries(ref.decode()) for ref in MERGE_CELL.findall(xml)]
+    return [bounds for bounds in ranges if bounds[3] > bounds[1]]
 
 
 def _unescaped(value: object) -> object:
@@ -248,7 +269,32 @@ def header_keys(layout: Layout, row: list[object]) -> dict[int, str]:
     return keys
 
 
-def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]]) -> None:
+def fill_merged(values: list[list[object]], merges, header_row: int, columns: set[int]) -> None:
+    """Give each cell a merge covers below the header the merge's value (what Excel shows in it).
+
+    Only for `columns` (0-based): the outcome and action columns carry blanks
+    down anyway, and keep knowing which of their cells were blank. Merges in
+    a valid file do not overlap, so the work is bounded by the table's size;
+    a crafted file's overlapping merges stop at that bound.
+    """
+    budget = 2 * len(values) * max(len(columns), 1)
+    for first_col, top, last_col, bottom in merges:
+        covered = [col for col in columns if first_col - 1 <= col < last_col]
+        if top <= header_row or top > len(values) or not covered:
+            continue
+        row = values[top - 1]
+        value = row[first_col - 1] if first_col - 1 < len(row) else None
+        for number in range(top, min(bottom, len(values)) + 1):
+            cells = values[number - 1]
+            for col in covered:
+                if col < len(cells) and (number, col + 1) != (top, first_col):
+                    cells[col] = value
+            budget -= len(covered)
+        if budget < 0:
+            return
+
+
+def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]], merges=()) -> None:
     found = find_header(values)
     if found is None:
         contents.warnings.append(Problem("skipped: no plan table found on this sheet", title))
@@ -259,6 +305,7 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
         names = ", ".join(f"'{layout.column(f).header}'" for f in missing)
         contents.errors.append(Problem(f"the header row has no {names} column", title, index + 1))
         return
+    fill_merged(values, merges, index + 1, {col for col, key in keys.items() if key not in CARRIED})
     table = Table(title, layout, index + 1, headers)
     table.priority_number, table.priority_title = priority_of(title, values[:index])
     banner = [str(v) for row in values[:index] for v in row if isinstance(v, str) and v.strip()]

@@ -161,3 +161,38 @@ def test_ratings_are_read_in_any_spelling_and_the_scale_is_detected(db, tmp_path
     assert read == levels
     assert {m.due_note for m in rows} == {"month without a year"}
     assert (plan.priorities.get().number, plan.title) == (2, "Early help action plan")
+
+
+def test_lead_time_and_rating_cells_merged_over_several_rows_apply_to_each_row(db, tmp_path):
+    """Councils merge a Lead, Time or RAG cell down the rows it covers; every row covered gets its value."""
+    from openpyxl import Workbook
+
+    from tests.spreadsheets.workbooks import as_bytes
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Priority 1"
+    sheet.append(["Children's Services Improvement Plan"])
+    sheet.merge_cells("A1:F1")  # a banner across the columns is not a value for them
+    sheet.append(["Outcome", "Action", "Success measure(s)", "Lead", "Time", "RAG\nQ1"])
+    for index in range(3):
+        sheet.append(["Safer children" if index == 0 else None, "Audit cases", f"Measure {index}"])
+    sheet.append([None, None, "Measure 3", "J Cooke", "Sep-18", 2])
+    sheet["D3"], sheet["E3"], sheet["F3"] = "S Murphy / J Cooke", "Jan-18", 4
+    sheet.merge_cells("D3:D5")
+    sheet.merge_cells("E3:E5")
+    sheet.merge_cells("F3:F4")
+    plan, _output = import_new(tmp_path, as_bytes(book), "merged-cells")
+
+    rows = plan_rows(plan)
+    assert [m.text for m in rows] == ["Measure 0", "Measure 1", "Measure 2", "Measure 3"]
+    assert [m.lead_text for m in rows] == ["S Murphy / J Cooke"] * 3 + ["J Cooke"]
+    assert [m.time_text for m in rows] == ["Jan-18"] * 3 + ["Sep-18"]
+    assert [[level.value if level else None for level in ratings_of(m, plan.periods.all())] for m in rows] == [
+        [4],
+        [4],
+        [None],
+        [2],
+    ]
+    assert [sorted(lead.name for lead in m.leads.all()) for m in rows][:3] == [["J Cooke", "S Murphy"]] * 3
+    assert plan.title == "Children's Services Improvement Plan"
