@@ -27,6 +27,11 @@ PACK_STYLES = ["css/tracker.css", "css/board.css", "css/pack.css"]
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
+# A measure's ratings in the pack: the chosen period and the five before it (a printed page holds no more
+# columns; the heatmap keeps every period, and the plan page or its workbook has each measure's full record).
+PACK_PERIODS = 6
+
+
 def pack_stylesheets() -> list[str]:
     """The pack's stylesheet URLs, unhashed so that a frozen pack's links outlive a deploy."""
     return [f"{settings.STATIC_URL}{name}" for name in PACK_STYLES]
@@ -89,6 +94,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
     period = next(p for p in state.periods if p.pk == period.pk)
     comparison = compare(state, previous_of(state.periods, period), period)
     upto = state.periods[: state.periods.index(period) + 1]
+    shown = upto[-PACK_PERIODS:]
     indicators = (
         Indicator.objects.filter(priority__plan=plan)
         .select_related("priority")
@@ -103,7 +109,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
             {
                 **row,
                 "rows": [
-                    {"measure": m, "ratings": [state.rating(m, p) for p in upto], "current": state.rating(m, period)}
+                    {"measure": m, "ratings": [state.rating(m, p) for p in shown], "current": state.rating(m, period)}
                     for m in measures
                 ],
                 "indicators": indicator_rows(by_priority.get(row["number"], [])),
@@ -113,7 +119,8 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
     return {
         "plan": plan,
         "period": period,
-        "periods_to_date": upto,
+        "periods_to_date": shown,
+        "earlier_periods": upto[: -len(shown)] if len(upto) > len(shown) else [],
         "c": comparison,
         "levels": state.levels,
         "priorities": priorities,

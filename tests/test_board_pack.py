@@ -167,3 +167,15 @@ def test_a_frozen_packs_pdf_is_made_once_and_kept(client, alice):
     snapshot = BoardPackSnapshot.objects.get(period=period)
     assert bytes(snapshot.pdf) == first.content
     assert client.get(url, {"period": "P2"}).content == first.content
+
+
+def test_a_long_plans_pack_shows_each_measures_last_six_periods_and_the_heatmap_every_period(client, alice):
+    plan = build_plan(2, 3, 9)
+    client.force_login(alice)
+    text = pack(client, plan, period="P8").content.decode()
+    measures_table = text[text.index('class="table pack-measures"') :]
+    measures_head = measures_table[: measures_table.index("</thead>")]
+    assert [n for n in range(1, 10) if f">P{n}<" in measures_head] == [3, 4, 5, 6, 7, 8]
+    assert "Each measure's ratings for the 6 periods to P8; the heatmap has every period since P1." in text
+    heatmap = text[text.index("Scores over time") : text.index('class="table pack-measures"')]
+    assert all(f">P{n}<" in heatmap for n in range(1, 9))
