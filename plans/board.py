@@ -66,9 +66,11 @@ def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[i
     values' history, still two queries): a value entered or corrected later
     does not show in a view of the plan as it stood.
     """
-    links = Measure.indicators.through.objects.filter(
-        **{f"measure__{k}": v for k, v in measure_filter.items()}
-    ).select_related("indicator")
+    links = (
+        Measure.indicators.through.objects.filter(**{f"measure__{k}": v for k, v in measure_filter.items()})
+        .select_related("indicator")
+        .order_by("indicator__priority__number", "indicator__order", "indicator_id")  # the same on every database
+    )
     if as_at is None:
         links = links.prefetch_related(Prefetch("indicator__values", queryset=IndicatorValue.objects.order_by("month")))
     found: dict[int, list[Indicator]] = {}
