@@ -217,6 +217,7 @@ def manager(run: Run, browser: Browser, username: str, user_id: int, measures: l
     tally = run.tally
     htmx = {"HX-Request": "true"}
     n = 0
+    run.pause()  # people do not all click at the same instant
     while time.monotonic() < run.deadline:
         measure = random.choice(measures)
         path = f"/measures/{measure}/rate/"
@@ -245,6 +246,7 @@ def board_member(run: Run, browser: Browser, load_plan: str):
         ("Thurrock plan page", "/plans/thurrock-2017-19/"),
         ("load plan dashboard", f"/plans/{load_plan}/board/"),
     ]
+    run.pause()
     while time.monotonic() < run.deadline:
         kind, path = random.choice(pages)
         run.tally.timed(kind, browser, "GET", path)
@@ -296,6 +298,13 @@ def report(tally: Tally, seconds: float, problems: list, args) -> None:
         print(f"  lost: {problem}")
 
 
+def warm_up(browser: Browser, load_plan: str, workers: int) -> None:
+    """Untimed: each gunicorn worker loads its code and compiles its templates before the clock starts."""
+    for _ in range(3 * workers):
+        for path in ("/plans/thurrock-2017-19/board/", "/plans/thurrock-2017-19/", f"/plans/{load_plan}/board/"):
+            browser.request("GET", path)
+
+
 def signed_in(port: int, usernames: list) -> dict:
     """username → a Browser signed in as them (in parallel: each sign-in hashes a password)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -336,6 +345,7 @@ def main() -> None:
     try:
         print("Signing in…", flush=True)
         browsers = signed_in(args.port, [*scene.managers, *scene.board])
+        warm_up(browsers[scene.board[0]], scene.load_plan, args.workers)
         print(f"Running for {args.seconds:.0f} s…", flush=True)
         run = Run(tally, time.monotonic() + args.seconds, args.think)
         threads = [
