@@ -104,3 +104,47 @@ def test_a_hidden_or_missing_plan_gets_a_friendly_not_found_page(client, bob):
     response = client.get(reverse("plan-detail", args=["no-such-plan"]))
     assert response.status_code == 404
     assert "you may not have been given access to it" in response.content.decode()
+
+
+def test_an_import_whose_database_fails_part_way_leaves_nothing_behind(thurrock, tmp_path, settings):
+    """The new plan, its rows and their history are written in one transaction: a failure undoes them all."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from plans.models import Plan
+    from tests.spreadsheets.workbooks import council_workbook
+
+    settings.VAR_DIR = tmp_path
+    path = tmp_path / "council.xlsx"
+    path.write_bytes(council_workbook(thurrock))
+    counts = Measure.objects.count(), Rating.objects.count(), Measure.history.count(), Rating.history.count()
+    # Priorities, outcomes, actions, measures and ratings are in; the database goes while the leads are linked.
+    gone = OperationalError("server closed the connection")
+    with mock.patch("plans.spreadsheets.bulk.create_links", side_effect=gone), pytest.raises(OperationalError):
+        call_command("import_plan", str(path), "--plan", "half", "--create", "--title", "Half", stdout=StringIO())
+    assert not Plan.objects.filter(slug="half").exists()
+    assert (Measure.objects.count(), Rating.objects.count(), Measure.history.count(), Rating.history.count()) == counts
+
+
+def test_a_web_import_whose_database_fails_part_way_gives_the_clean_page_and_changes_nothing(
+    admin_client_no_raise, thurrock, tmp_path, settings
+):
+    from tests.spreadsheets.test_pages import upload
+    from tests.test_audit_completeness import edited_export, murphy_measure
+
+    settings.VAR_DIR = tmp_path
+    measure = murphy_measure()
+    before = list(measure.ratings.values_list("period_id", "level_id", "update")), measure.progress_update
+    history = Measure.history.count(), Rating.history.count()
+    url = reverse("plan-import", args=[thurrock.slug])
+    preview = admin_client_no_raise.post(url, {"file": upload(edited_export())})
+    assert preview.status_code == 200
+    # The database goes while the changes are written (when the measure is saved).
+    with mock.patch.object(Measure, "save", side_effect=OperationalError("server closed the connection")):
+        response = admin_client_no_raise.post(url, {"apply": "1", "token": preview.context["token"]})
+    assert response.status_code == 500
+    assert "Nothing you were saving has been changed" in response.content.decode()
+    measure.refresh_from_db()
+    assert (list(measure.ratings.values_list("period_id", "level_id", "update")), measure.progress_update) == before
+    assert (Measure.history.count(), Rating.history.count()) == history
