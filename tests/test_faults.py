@@ -110,7 +110,7 @@ def test_an_import_whose_database_fails_part_way_leaves_nothing_behind(thurrock,
     """The new plan, its rows and their history are written in one transaction: a failure undoes them all."""
     from io import StringIO
 
-    from django.core.management import call_command
+    from django.core.management import CommandError, call_command
 
     from plans.models import Plan
     from tests.spreadsheets.workbooks import council_workbook
@@ -121,8 +121,9 @@ def test_an_import_whose_database_fails_part_way_leaves_nothing_behind(thurrock,
     counts = Measure.objects.count(), Rating.objects.count(), Measure.history.count(), Rating.history.count()
     # Priorities, outcomes, actions, measures and ratings are in; the database goes while the leads are linked.
     gone = OperationalError("server closed the connection")
-    with mock.patch("plans.spreadsheets.bulk.create_links", side_effect=gone), pytest.raises(OperationalError):
+    with mock.patch("plans.spreadsheets.bulk.create_links", side_effect=gone), pytest.raises(CommandError) as refused:
         call_command("import_plan", str(path), "--plan", "half", "--create", "--title", "Half", stdout=StringIO())
+    assert "it was undone: nothing was changed" in str(refused.value)
     assert not Plan.objects.filter(slug="half").exists()
     assert (Measure.objects.count(), Rating.objects.count(), Measure.history.count(), Rating.history.count()) == counts
 

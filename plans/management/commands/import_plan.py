@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from plans.audit import command_user
 from plans.models import Inspection, Plan, Scale
@@ -50,7 +51,12 @@ class Command(BaseCommand):
         elif not preview.has_changes:
             self.stdout.write("Nothing to change.")
         else:
-            apply_import(preview, user, Path(options["file"]).name)
+            try:
+                apply_import(preview, user, Path(options["file"]).name)
+            except DatabaseError as error:
+                raise CommandError(
+                    f"The database failed part-way through the import ({error}); it was undone: nothing was changed."
+                ) from error
             self.stdout.write(self.style.SUCCESS(f"Imported {Path(options['file']).name}: {preview.summary()}."))
 
     def target(self, options) -> tuple[Plan | None, bool]:
