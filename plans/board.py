@@ -7,6 +7,7 @@ The scores come from plans.plan_rollup (the rule lives in plans.rollup).
 """
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from plans.cells import parse_due_month
 from plans.challenges import Challenge, find_challenges, is_complete
 from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, Rating
 from plans.plan_rollup import plan_rollup, published_figures
+from plans.staleness import last_updates
 
 
 @dataclass
@@ -36,6 +38,10 @@ class PlanState:
     indicators: dict[int, list[Indicator]] = field(default_factory=dict)  # measure id → linked indicators
     as_at: object = None  # a datetime when the state is from history
     all_periods: list[Period] = field(default_factory=list)  # when `periods` is a window of them
+    # When only some periods' ratings were read: {measure id: order of its last updated period up to
+    # `updated_upto`} from plans.staleness (the challenges cannot walk back through ratings not read).
+    last_updates: dict[int, int] | None = None
+    updated_upto: Period | None = None
 
     def rating(self, measure: Measure, period: Period | None) -> Rating | None:
         return None if period is None else self.ratings.get((measure.pk, period.pk))
@@ -95,18 +101,33 @@ def _values_as_at(indicators: dict[int, Indicator], when: datetime) -> None:
         indicator._prefetched_objects_cache = {"values": values[pk]}
 
 
-def load_state(plan: Plan) -> PlanState:
-    """The plan as it stands now: a constant number of queries whatever its size."""
-    periods = list(plan.periods.all())
+def load_state(
+    plan: Plan,
+    periods: list[Period] | None = None,
+    rated: Iterable[Period | None] | None = None,
+    upto: Period | None = None,
+) -> PlanState:
+    """The plan as it stands now: a constant number of queries whatever its size.
+
+    `periods`: the plan's periods if the caller has read them already. `rated`:
+    read only these periods' ratings (the dashboard compares two periods, the
+    pack shows six; a 36-period plan has six times more), None for every
+    period. With `rated`, `upto` is the period whose challenges will be asked
+    for: when each measure was last updated up to it comes from the database.
+    """
+    periods = list(plan.periods.all()) if periods is None else periods
     levels = list(plan.scale.levels.all())
     by_level = {level.pk: level for level in levels}
     measures = list(Measure.objects.of_plan(plan).with_path())
-    rows = Rating.objects.of_plan(plan).values_list("measure_id", "period_id", "level_id", "reason", "update", "status")
+    if rated is None:
+        rows = Rating.objects.of_plan(plan)
+    else:
+        rows = Rating.objects.filter(period_id__in={period.pk for period in rated if period is not None})
+    rows = rows.order_by().values_list("measure_id", "period_id", "level_id", "reason", "update", "status")
     ratings = {
         (measure_id, period_id): RatingRow(measure_id, period_id, by_level[level_id], reason, update, status)
         for measure_id, period_id, level_id, reason, update, status in rows
     }
-    published = published_figures(plan)
     return PlanState(
         plan=plan,
         periods=periods,
@@ -114,9 +135,17 @@ def load_state(plan: Plan) -> PlanState:
         measures=measures,
         ratings=ratings,
         rollups=plan_rollup(plan, periods),
-        published=published,
+        published=published_figures(plan),
         indicators=linked_indicators(action__outcome__priority__plan=plan),
+        last_updates=last_updates(upto) if rated is not None and upto is not None else None,
+        updated_upto=upto if rated is not None else None,
     )
+
+
+def compared_periods(periods: list[Period], previous: Period | None, current: Period | None) -> list[Period | None]:
+    """The periods whose ratings two compared periods need: both, and the one before `current` (big jumps)."""
+    before = periods[periods.index(current) - 1] if current is not None and periods.index(current) else None
+    return [previous, current, before]
 
 
 def default_periods(periods: list[Period]) -> tuple[Period | None, Period | None]:

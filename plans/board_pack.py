@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from plans.board import PlanState, compare, load_state
+from plans.board import PlanState, compare, compared_periods, load_state
 from plans.coverage import plan_coverage
 from plans.indicator_table import indicator_rows
 from plans.models import BoardPackSnapshot, Indicator, IndicatorValue, Period, Plan
@@ -89,12 +89,15 @@ def changes_since(last: BoardPackSnapshot | None, state: PlanState, period: Peri
 
 
 def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> dict:
-    """Everything the pack shows, in a fixed number of queries."""
-    state = state or load_state(plan)
-    period = next(p for p in state.periods if p.pk == period.pk)
-    comparison = compare(state, previous_of(state.periods, period), period)
-    upto = state.periods[: state.periods.index(period) + 1]
+    """Everything the pack shows, in a fixed number of queries (the ratings of the periods it shows only)."""
+    periods = state.periods if state else list(plan.periods.all())
+    period = next(p for p in periods if p.pk == period.pk)
+    upto = periods[: periods.index(period) + 1]
     shown = upto[-PACK_PERIODS:]
+    if state is None:
+        rated = [*shown, *compared_periods(periods, previous_of(periods, period), period)]
+        state = load_state(plan, periods, rated=rated, upto=period)
+    comparison = compare(state, previous_of(state.periods, period), period)
     indicators = (
         Indicator.objects.filter(priority__plan=plan)
         .select_related("priority")

@@ -91,8 +91,12 @@ def _indicator_challenges(measure, rating, indicators) -> list[Challenge]:
 def _last_update(state, measure, periods) -> int:
     """Index in `periods` of the last period with a new rating or a new update; -1 when never.
 
-    Walks back from the latest period and stops at the first change.
+    From the database's answer when the state holds only some periods' ratings
+    (plans.staleness); else walks back from the latest period to the first change.
     """
+    if state.last_updates is not None:
+        order = state.last_updates.get(measure.pk)
+        return next((index for index, period in enumerate(periods) if period.order == order), -1)
     later, later_index = None, -1
     for index in range(len(periods) - 1, -1, -1):
         rating = state.rating(measure, periods[index])
@@ -141,6 +145,8 @@ def find_challenges(state, current, due_by: date | None) -> list[Challenge]:
     if current is None:
         return []
     periods = state.periods[: state.periods.index(current) + 1]
+    if state.last_updates is not None and state.updated_upto != current:
+        raise ValueError(f"The state knows last updates up to {state.updated_upto}, not {current}.")
     found: list[Challenge] = []
     for measure in state.measures:
         if measure.removed:

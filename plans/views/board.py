@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from plans import charts, permissions
 from plans.as_at import end_of_day, load_state_as_at
-from plans.board import compare, default_periods, load_state
+from plans.board import compare, compared_periods, default_periods, load_state
 from plans.board_data import measures_data, ratings_csv
 from plans.board_pack import pdf_from_html, render_pack
 from plans.board_pack_workbook import pack_workbook
@@ -51,18 +51,22 @@ class ComparisonMixin(PlanAccessMixin):
         day, error = read_as_at(request)
         if error:
             messages.error(request, error)
-        state = load_state_as_at(self.plan, end_of_day(day)) if day else load_state(self.plan)
-        previous, current = default_periods(state.periods)
+        state = load_state_as_at(self.plan, end_of_day(day)) if day else None
+        periods = state.periods if state else list(self.plan.periods.all())
+        previous, current = default_periods(periods)
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
-                chosen = state.period(label)
+                chosen = next((period for period in periods if period.label == label), None)
                 if chosen is None:
                     messages.error(request, f"{name.title()} period: this plan has no period “{label}”.")
                 elif name == "previous":
                     previous = chosen
                 else:
                     current = chosen
+        if state is None:  # live: read the ratings of the compared periods only
+            rated = compared_periods(periods, previous, current)
+            state = load_state(self.plan, periods, rated=rated, upto=current)
         return compare(state, previous, current), day
 
 
@@ -154,8 +158,10 @@ class CoverageView(PlanAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        state = load_state(self.plan)
-        period = state.period(self.request.GET.get("period")) or default_periods(state.periods)[1]
+        periods = list(self.plan.periods.all())
+        label = self.request.GET.get("period")
+        period = next((p for p in periods if p.label == label), None) or default_periods(periods)[1]
+        state = load_state(self.plan, periods, rated=[period])
         coverage = plan_coverage(state, period)
         context.update(
             coverage=coverage,

@@ -1,0 +1,52 @@
+"""The database's "last updated" (plans/staleness.py) agrees with the challenges' walk through every rating."""
+
+import random
+
+from plans.board import load_state
+from plans.challenges import _last_update, find_challenges
+from plans.models import Measure, Rating
+from plans.staleness import last_updates
+from tests.factories import build_plan
+
+
+def scrambled_plan(seed: int):
+    """Ratings with repeats, gaps, unchanged and changed updates: every case the walk distinguishes."""
+    plan = build_plan(2, 12, 7)
+    levels = list(plan.scale.levels.all())
+    chooser = random.Random(seed)
+    for rating in Rating.objects.filter(period__plan=plan):
+        roll = chooser.random()
+        if roll < 0.15:
+            rating.delete()
+            continue
+        rating.level = chooser.choice(levels[:2])
+        rating.update = chooser.choice(["", "", "Same words", "New words"])
+        rating.save()
+    return plan
+
+
+def test_the_last_update_from_the_database_is_the_walks_for_every_measure_and_period(db):
+    for seed in range(3):
+        plan = scrambled_plan(seed)
+        full = load_state(plan)
+        for current in full.periods:
+            upto = full.periods[: full.periods.index(current) + 1]
+            windowed = load_state(plan, full.periods, rated=[current], upto=current)
+            for measure in Measure.objects.of_plan(plan):
+                assert _last_update(windowed, measure, upto) == _last_update(full, measure, upto), (seed, current)
+
+
+def test_the_dashboards_challenges_are_the_same_from_the_compared_periods_alone(db):
+    plan = scrambled_plan(7)
+    full = load_state(plan)
+    current = full.periods[-1]
+    windowed = load_state(plan, full.periods, rated=full.periods[-2:], upto=current)
+    texts = [(c.measure.pk, c.kind, c.text) for c in find_challenges(full, current, None)]
+    assert texts == [(c.measure.pk, c.kind, c.text) for c in find_challenges(windowed, current, None)]
+    assert any(kind == "stale" for _pk, kind, _text in texts)
+
+
+def test_a_measure_never_rated_has_no_last_update(db):
+    plan = build_plan(1, 2, 3)
+    Rating.objects.filter(measure=Measure.objects.of_plan(plan).first()).delete()
+    assert len(last_updates(plan.periods.last())) == 1
