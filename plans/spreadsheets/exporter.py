@@ -7,16 +7,19 @@ import can tell a cell edited in the file from one changed in the tracker
 since). Every measure row carries its id in a hidden last column.
 """
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 
 from django.db.models import Prefetch
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 
 from plans.models import Measure, Period, Plan, Rating
 from plans.plan_rollup import plan_rollup
@@ -102,6 +105,7 @@ class PlanExporter:
         self.columns = headers(self.layout, self.periods, self.one_sheet)
         self.open_periods = {p.label for p in self.periods if p.status == Period.Status.OPEN}
         self.sheet_priorities: dict[str, int] = {}
+        self.styles: dict[str, object] = {}  # "text"/"rating" → a body cell's style, worked out once
 
     def workbook(self) -> Workbook:
         workbook = Workbook()
@@ -145,6 +149,21 @@ class PlanExporter:
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         sheet.page_setup.orientation = "landscape"
 
+    def body_style(self, sheet, kind: str):
+        """The style of a body cell ("text": wrapped; "rating": centred), as openpyxl stores it.
+
+        Setting a cell's border and alignment makes openpyxl hash both against
+        the workbook's style lists, which is most of an export's time; a copy of
+        the stored style array (what openpyxl's own copy_worksheet does) is not.
+        """
+        if not self.styles:
+            probe = sheet.cell(HEADER_ROW + 1, 1)
+            probe.border, probe.alignment = BORDER, WRAP
+            self.styles["text"] = copy(probe._style)
+            probe.alignment = TOP
+            self.styles["rating"] = copy(probe._style)
+        return copy(self.styles[kind])
+
     def write_row(self, sheet, row_number: int, row: ExportRow) -> None:
         for index, (key, _header, column) in enumerate(self.columns, start=1):
             cell = sheet.cell(row_number, index)
@@ -152,8 +171,7 @@ class PlanExporter:
                 cell.value = row.measure.pk
                 continue
             write_text(cell, row.values.get(key) or None)
-            cell.border = BORDER
-            cell.alignment = TOP if column.field in ("rating", "priority") else WRAP
+            cell._style = self.body_style(sheet, "rating" if column.field in ("rating", "priority") else "text")
 
     def merge_structure(self, sheet, rows: list[ExportRow]) -> None:
         """Merge each outcome's and each action's cells over their rows, as the councils do."""
@@ -169,8 +187,22 @@ class PlanExporter:
             for _key, group in groupby(rows, key=identity):
                 size = len(list(group))
                 if size > 1:
-                    sheet.merge_cells(start_row=start, start_column=col, end_row=start + size - 1, end_column=col)
+                    self.merge_down(sheet, col, start, start + size - 1)
                 start += size
+
+    def merge_down(self, sheet, col: int, first: int, last: int) -> None:
+        """sheet.merge_cells for a column of bordered cells, without its per-cell border arithmetic.
+
+        openpyxl's merge_cells re-derives the edge borders of every covered cell
+        from the top one (hashing styles each time: seconds for a big plan); the
+        covered cells here take the body style, borders included, as they are.
+        """
+        for row in range(first + 1, last + 1):
+            covered = MergedCell(sheet, row=row, column=col)
+            covered._style = self.body_style(sheet, "text")
+            sheet._cells[(row, col)] = covered
+        letter = get_column_letter(col)
+        sheet.merged_cells.add(MergedCellRange(sheet, f"{letter}{first}:{letter}{last}"))
 
     def rating_rules(self, sheet, first: int, last: int) -> None:
         """Colour every rating cell by its level, and offer the levels as a drop-down in the open period."""
