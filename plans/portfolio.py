@@ -22,13 +22,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from plans import rollup
 from plans.models import Measure, Period, Plan, Rating
 from plans.plans_rollup import PlanRollups, ScaleLevel, plans_rollup
 
 COMPLETE_COLOURS = {"blue", "grey"}
+TREND_PERIODS = 12  # the trend: a year of monthly periods up to the current one
 MEASURE_PLAN = "action__outcome__priority__plan_id"
 
 
@@ -127,7 +129,7 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
     The plans should come with select_related("owner") if owner_label is read.
     """
     plans = list(plans)
-    all_rollups = plans_rollup(plans)
+    all_rollups = plans_rollup(plans, recent=TREND_PERIODS)
     summaries = {plan.pk: _summary(plan, all_rollups[plan.pk]) for plan in plans}
     if not summaries:
         return []
@@ -137,7 +139,8 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
         for pk, summary in summaries.items()
         if summary.current is not None and summary.previous is not None
     }
-    for pk, n in overdue_counts(complete, today).items():
+    current = {pk: summary.current.pk for pk, summary in summaries.items() if summary.current is not None}
+    for pk, n in overdue_counts(complete, today, current).items():
         summaries[pk].overdue = n
     for pk, n in stale_counts(recent).items():
         summaries[pk].stale = n
@@ -166,14 +169,27 @@ def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
     return summary
 
 
-def overdue_counts(complete: Mapping[int, set[int]], today: datetime.date) -> dict[int, int]:
-    """{plan id: measures past their due month whose latest rating is not complete}, in one grouped query."""
+def overdue_counts(
+    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None = None
+) -> dict[int, int]:
+    """{plan id: measures past their due month whose latest rating is not complete}, in one grouped query.
+
+    current: {plan id: its current period's id}. A measure rated in its plan's
+    current period has that as its latest rating, found by the (measure,
+    period) index; only the others look back for their latest one, which on a
+    36-period plan is most of the work.
+    """
     latest = Rating.objects.filter(measure=OuterRef("pk")).order_by("-period__order").values("level__value")[:1]
-    rows = (
-        Measure.objects.filter(
-            **{f"{MEASURE_PLAN}__in": list(complete)}, removed=False, due_month__lt=today.replace(day=1)
+    if current:
+        in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period"))
+        current_period = Case(*(When(**{MEASURE_PLAN: plan}, then=Value(period)) for plan, period in current.items()))
+        measures = Measure.objects.annotate(current_period=current_period).annotate(
+            latest=Coalesce(Subquery(in_current.values("level__value")[:1]), Subquery(latest))
         )
-        .annotate(latest=Subquery(latest))
+    else:
+        measures = Measure.objects.annotate(latest=Subquery(latest))
+    rows = (
+        measures.filter(**{f"{MEASURE_PLAN}__in": list(complete)}, removed=False, due_month__lt=today.replace(day=1))
         .values(MEASURE_PLAN, "latest")
         .annotate(n=Count("id"))
         .order_by()

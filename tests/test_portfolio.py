@@ -173,6 +173,20 @@ def test_the_multi_plan_rollup_gives_each_plan_its_own_rollup(thurrock, send_pla
     assert [str(r.overall) for r in together[thurrock.pk].rollups[:2]] == ["2.1", "2.6"]
 
 
+def test_a_long_plans_trend_is_its_last_twelve_periods_to_the_current_one(db):
+    plan = build_plan(1, 2, 15)
+    plan.periods.filter(order__lte=13).update(status=Period.Status.CLOSED)
+    plan.periods.filter(order=14).update(status=Period.Status.OPEN)
+    plan.periods.filter(order=15).update(status=Period.Status.PLANNED)
+    (row,) = portfolio.summarise([plan], TODAY)
+    assert row.current.label == "P14"
+    assert [point.label for point in row.trend] == [f"P{n}" for n in range(3, 15)]
+    before, now = plan_rollup(plan)[12:14]
+    assert (row.previous.label, row.previous_score, row.score) == ("P13", before.overall, now.overall)
+    windowed = plans_rollup([plan], recent=12)[plan.pk]
+    assert windowed.rollups == plan_rollup(plan)[2:14]
+
+
 @pytest.mark.parametrize("plans", [1, 6])
 def test_the_multi_plan_rollup_takes_five_queries_for_any_number_of_plans(db, django_assert_num_queries, plans):
     built = [build_plan(2, 3, 3) for _ in range(plans)]

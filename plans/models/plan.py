@@ -201,6 +201,10 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["measure", "period"], name="rating_one_per_measure_and_period"),
         ]
+        indexes = [
+            # The few ratings awaiting sign-off, found without reading the many approved ones (portfolio, home).
+            models.Index(fields=["period"], condition=models.Q(status="submitted"), name="rating_awaiting_signoff"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.level} in {self.period}"
