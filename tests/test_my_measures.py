@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import Lead, Period, Rating
+from plans.models import Lead, Measure, Period, Rating
 from tests.factories import LeadFactory, MeasureFactory, build_plan
 from tests.manager_fixtures import *  # noqa: F403
 
@@ -86,3 +86,27 @@ def test_my_measures_query_count_does_not_grow_with_the_number_of_measures(
         response = client.get(reverse("home"))
     assert response.context["total"] == measures + priorities - 1
     assert Lead.objects.get(user=bob).measures_led.count() == response.context["total"]
+
+
+def test_a_lead_of_many_measures_gets_them_a_hundred_a_page_with_counts_for_all(client, bob):
+    plan = build_plan(3, 50, 2)
+    plan.periods.filter(order=2).update(status=Period.Status.OPEN)
+    plan.periods.filter(order=1).update(status=Period.Status.CLOSED)
+    plan.memberships.create(user=bob, role="contributor")
+    lead = LeadFactory(user=bob)
+    for measure in Measure.objects.of_plan(plan):
+        measure.leads.add(lead)
+    Rating.objects.filter(period__order=2, measure__in=Measure.objects.of_plan(plan)[:10]).delete()
+    client.force_login(bob)
+
+    first = client.get(reverse("my-measures"))
+    rows = [row for _plan, priorities in first.context["groups"] for _p, rows in priorities for row in rows]
+    assert (len(rows), first.context["total"], first.context["unrated"]) == (100, 150, 10)
+    text = first.content.decode()
+    assert "Measures 1–100 of 150." in text
+    assert 'href="?page=2#my-measures" rel="next">Next 100 →</a>' in text
+
+    second = client.get(reverse("my-measures"), {"page": 2})
+    rows = [row for _plan, priorities in second.context["groups"] for _p, rows in priorities for row in rows]
+    assert len(rows) == 50
+    assert [p.number for p, _rows in second.context["groups"][0][1]] == [3]

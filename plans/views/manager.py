@@ -10,6 +10,7 @@ so everything works without JavaScript.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -36,17 +37,22 @@ def home(request, *args, **kwargs):
     return PlanListView.as_view()(request, *args, **kwargs)
 
 
+MY_MEASURES_PER_PAGE = 100  # a lead has tens; a page of a hundred rows stays quick to render and to read
+
+
 class MyMeasuresView(LoginRequiredMixin, TemplateView):
     template_name = "plans/manager/my_measures.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = build_rows(led_by(self.request.user))
-        permissions.remember_roles(self.request.user, {row.plan for row in rows})  # one query, not one per plan
-        for row in rows:
+        page = Paginator(rows, MY_MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
+        permissions.remember_roles(self.request.user, {row.plan for row in page})  # one query, not one per plan
+        for row in page:
             row.can_rate = row.period is not None and permissions.can_rate(self.request.user, row.measure, row.period)
         context.update(
-            groups=grouped(rows),
+            groups=grouped(page.object_list),
+            page=page,
             total=len(rows),
             unrated=sum(1 for row in rows if row.period and row.current is None),
             overdue=sum(1 for row in rows if row.overdue),
