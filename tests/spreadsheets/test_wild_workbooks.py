@@ -196,3 +196,26 @@ def test_lead_time_and_rating_cells_merged_over_several_rows_apply_to_each_row(d
     ]
     assert [sorted(lead.name for lead in m.leads.all()) for m in rows][:3] == [["J Cooke", "S Murphy"]] * 3
     assert plan.title == "Children's Services Improvement Plan"
+
+
+def test_a_new_plans_records_each_have_one_creation_history_row_with_their_links_as_at_the_import(thurrock, tmp_path):
+    """The bulk insert writes what simple-history would: "+" rows naming user and file, links included."""
+    from django.utils import timezone
+
+    from plans.as_at import load_state_as_at
+    from plans.models import Rating
+
+    plan, _output = import_new(tmp_path, council_workbook(thurrock), "history-check", "--user", "owner")
+    measures = Measure.objects.of_plan(plan)
+    measure = measures.get(text__startswith="Signs of Safety Model is in place")
+    (record,) = measure.history.all()
+    assert (record.history_type, record.history_user.username) == ("+", "owner")
+    assert record.history_change_reason == "Imported from history-check.xlsx"
+    assert timezone.now() - record.history_date < timezone.timedelta(minutes=5)
+    assert sorted(lead.lead.name for lead in record.leads.all()) == sorted(m.name for m in measure.leads.all())
+    ratings = Rating.objects.filter(measure__in=measures)
+    assert Rating.history.filter(id__in=ratings.values("id")).count() == ratings.count()
+    assert Measure.history.filter(id__in=measures.values("id")).count() == measures.count()
+    state = load_state_as_at(plan, timezone.now())
+    assert len(state.measures) == measures.count()
+    assert [r.overall for r in state.rollups] == [r.overall for r in plan_rollup(plan)]
