@@ -23,6 +23,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
@@ -67,7 +71,7 @@ test-postgres: install-dev
 
 ## make bench: the rollup and page benchmarks (BENCH_ARGS=--full for 10 plans × 1,000 measures × 36 periods).
 BENCH_ARGS ?=
-bench: install-dev
+bench: $(VENV)/.bench
 	$(BIN)/python bench/rollup.py
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 	$(BIN)/python bench/spreadsheets.py

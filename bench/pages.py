@@ -158,6 +158,10 @@ def build_scene(args) -> Scene:
         user="bench-owner",
     )
     print(f"generated in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        # Statistics for the planner, as autovacuum (PostgreSQL) or `ANALYZE` in operations would have them by now;
+        # just after a bulk load the planner knows nothing of the tables' sizes.
+        cursor.execute("ANALYZE")
     return scene_of(owner)
 
 

@@ -145,6 +145,7 @@ def main() -> None:
     )
 
     plan = Plan.objects.with_scale().get(slug="bench")
+    compare_with_import_export(plan, import_time)
     periods = list(plan.periods.all())
     from plans.spreadsheets.exporter import choose_layout
 
@@ -164,6 +165,20 @@ def main() -> None:
     print(
         f"export (styled, merged, checked): {export_time:7.2f} s  peak {export_peak / 1e6:6.1f} MB"
         f"  ratio {export_time / write_time:5.1f}"
+    )
+
+
+def compare_with_import_export(plan, import_time: float) -> None:
+    """django-import-export importing the same rows into the same models with history (if installed)."""
+    try:
+        from bench.import_export_comparison import import_again
+    except ImportError:
+        print("django-import-export:             not installed (pip install -r requirements-bench.txt)")
+        return
+    count, their_time = timed(lambda: import_again(plan))
+    print(
+        f"django-import-export, same rows:  {their_time:7.2f} s  ({count} measures and their ratings,"
+        f" history per save)  ours is {their_time / import_time:5.1f}× faster"
     )
 
 
