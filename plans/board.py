@@ -47,7 +47,12 @@ class PlanState:
         return None if period is None else self.ratings.get((measure.pk, period.pk))
 
     def period(self, label: str | None) -> Period | None:
-        return next((p for p in self.periods if p.label == label), None)
+        return period_labelled(self.periods, label)
+
+
+def period_labelled(periods: list[Period], label: str | None) -> Period | None:
+    """The period with this label (as in ?period=01/18), or None."""
+    return next((p for p in periods if p.label == label), None)
 
 
 class RatingRow(NamedTuple):

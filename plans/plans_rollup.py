@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from plans import rollup
 from plans.models import Level, Measure, Period, Plan, Priority, Rating
+from plans.progress import current_period
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,10 @@ class PlanRollups:
     rollups: list[rollup.PeriodRollup]
 
 
-def recent_periods(periods: list[Period], size: int) -> list[Period]:
-    """The `size` periods ending at the current one: the last open period, else the last closed, else the last."""
-    ends = [i for i, p in enumerate(periods) if p.status == Period.Status.OPEN] or [
-        i for i, p in enumerate(periods) if p.status == Period.Status.CLOSED
-    ]
-    end = (ends[-1] if ends else len(periods) - 1) + 1
+def periods_to_current(periods: list[Period], size: int) -> list[Period]:
+    """The `size` periods ending at the plan's current one (plans.progress.current_period)."""
+    current = current_period(periods)
+    end = periods.index(current) + 1 if current is not None else 0
     return periods[max(0, end - size) : end]
 
 
@@ -72,7 +71,7 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
     if recent is not None:
-        periods = defaultdict(list, {plan_id: recent_periods(found, recent) for plan_id, found in periods.items()})
+        periods = defaultdict(list, {plan_id: periods_to_current(found, recent) for plan_id, found in periods.items()})
         ratings = Rating.objects.filter(period_id__in=[p.pk for found in periods.values() for p in found])
     else:
         ratings = Rating.objects.filter(period__plan_id__in=plan_ids)

@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from plans import charts, permissions
 from plans.as_at import end_of_day, load_state_as_at
-from plans.board import compare, compared_periods, default_periods, load_state
+from plans.board import compare, compared_periods, default_periods, load_state, period_labelled
 from plans.board_data import measures_data, ratings_csv
 from plans.board_pack import pdf_from_html, render_pack
 from plans.board_pack_workbook import pack_workbook
@@ -57,7 +57,7 @@ class ComparisonMixin(PlanAccessMixin):
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
-                chosen = next((period for period in periods if period.label == label), None)
+                chosen = period_labelled(periods, label)
                 if chosen is None:
                     messages.error(request, f"{name.title()} period: this plan has no period “{label}”.")
                 elif name == "previous":
@@ -88,7 +88,7 @@ class BoardPackMixin(PlanAccessMixin):
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
         if label:
-            period = next((p for p in periods if p.label == label), None)
+            period = period_labelled(periods, label)
             if period is None:
                 raise Http404(f"This plan has no period “{label}”.")
         else:
@@ -160,7 +160,7 @@ class CoverageView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
-        period = next((p for p in periods if p.label == label), None) or default_periods(periods)[1]
+        period = period_labelled(periods, label) or default_periods(periods)[1]
         state = load_state(self.plan, periods, rated=[period])
         coverage = plan_coverage(state, period)
         context.update(
