@@ -121,7 +121,7 @@ def add_trivial_view() -> None:
 
 
 def scratch_database(reuse: bool) -> None:
-    """A fresh database for the run: test_<name> on PostgreSQL, a scratch file on SQLite (kept with --reuse)."""
+    """The run's database: test_<name> on PostgreSQL, a scratch file on SQLite; --reuse keeps either one."""
     if connection.vendor == "sqlite" and reuse and SCRATCH.exists():
         return
     if connection.vendor == "sqlite":
@@ -130,7 +130,7 @@ def scratch_database(reuse: bool) -> None:
             Path(f"{SCRATCH}{suffix}").unlink(missing_ok=True)
         call_command("migrate", verbosity=0)
     else:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=reuse)
 
 
 def drop_scratch_database(old_name: str) -> None:
@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=6000, help="re-rating history rows, in total")
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--full", action="store_true", help="10 plans × 1,000 measures × 36 periods, 200,000 rows")
-    parser.add_argument("--reuse", action="store_true", help="SQLite: reuse the plans of the last run's scratch file")
+    parser.add_argument("--reuse", action="store_true", help="reuse the plans of the last --reuse run (and keep them)")
     args = parser.parse_args()
     if args.full:
         args.plans, args.measures, args.periods, args.history = 10, 1000, 36, 200_000
@@ -237,7 +237,8 @@ def main() -> None:
         scene = build_scene(args)
         report(args, scene)
     finally:
-        drop_scratch_database(old_name)
+        if not args.reuse:
+            drop_scratch_database(old_name)
 
 
 def report(args, scene: Scene) -> None:

@@ -125,6 +125,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
         "periods_to_date": shown,
         "earlier_periods": upto[: -len(shown)] if len(upto) > len(shown) else [],
         "c": comparison,
+        "list_limit": None,  # the pack is the record: every list in full
         "levels": state.levels,
         "priorities": priorities,
         "coverage": plan_coverage(state, period),

@@ -1,5 +1,7 @@
 """A plan's rollup for every period, read from the database in a fixed number of queries."""
 
+from collections import defaultdict
+
 from plans import rollup
 from plans.models import Measure, Period, Plan, PublishedScore, Rating
 
@@ -16,11 +18,18 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
     counts = Rating.objects.of_plan(plan).filter(period__in=periods).counted().level_counts()
     measures = Measure.objects.of_plan(plan).counts_by_priority()
-    result = []
-    for period in periods:
-        in_period = {(number, value): n for (period_id, number, value), n in counts.items() if period_id == period.pk}
-        result.append(rollup.period_rollup(period.label, priorities, levels, in_period, measures))
-    return result
+    by_period = counts_by_period(counts)
+    return [
+        rollup.period_rollup(period.label, priorities, levels, by_period[period.pk], measures) for period in periods
+    ]
+
+
+def counts_by_period(counts: dict[tuple[int, int, int], int]) -> dict[int, dict[tuple[int, int], int]]:
+    """Grouped counts {(period id, priority number, level value): n} split per period, in one pass."""
+    by_period: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for (period_id, number, value), n in counts.items():
+        by_period[period_id][(number, value)] = n
+    return by_period
 
 
 def published_figures(plan: Plan, periods=None) -> dict:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from plans import rollup
 from plans.models import Level, Measure, Period, Plan, Priority, Rating
+from plans.plan_rollup import counts_by_period
 from plans.progress import current_period
 
 
@@ -78,9 +79,7 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     counts = ratings.counted().level_counts()
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 
-    by_period: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for (period_id, number, value), n in counts.items():
-        by_period[period_id][(number, value)] = n
+    by_period = counts_by_period(counts)
 
     result = {}
     for plan in plans:

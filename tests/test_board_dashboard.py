@@ -245,3 +245,30 @@ def test_the_indicators_link_opens_the_first_prioritys_indicators(client, alice,
     response = client.get(reverse("board-indicators-index", args=[thurrock.slug]))
     assert response.status_code == 302
     assert response["Location"] == reverse("board-indicators", args=[thurrock.slug, 1])
+
+
+def test_long_lists_show_their_first_fifty_with_a_link_to_all_of_them(client, board_member, thurrock):
+    """03/18 has no ratings yet: all 97 measures are "not rated"; the dashboard lists fifty and links to the rest."""
+    client.force_login(board_member)
+    response = dashboard(client, thurrock, previous="01/18", current="03/18")
+    page = response.content.decode()
+    section = page[page.index("Not rated in 03/18 (97)") :]
+    section = section[: section.index("</ul>")]
+    assert section.count("<li>") == 50
+    assert "Showing 50 of 97." in page
+    assert "?previous=01%2F18&amp;current=03%2F18&amp;full=1#moved" in page
+
+    response = dashboard(client, thurrock, previous="01/18", current="03/18", full="1")
+    page = response.content.decode()
+    section = page[page.index("Not rated in 03/18 (97)") :]
+    assert section[: section.index("</ul>")].count("<li>") == 97
+    assert "Showing 50 of" not in page
+    assert len(response.context["c"].not_rated) == 97
+
+
+def test_the_pack_lists_every_measure_however_long_the_list(client, board_member, thurrock):
+    client.force_login(board_member)
+    page = client.get(reverse("board-pack", args=[thurrock.slug]), {"period": "03/18"}).content.decode()
+    section = page[page.index("Not rated in 03/18 (97)") :]
+    assert section[: section.index("</ul>")].count("<li>") == 97
+    assert "Show all" not in page

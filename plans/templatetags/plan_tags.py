@@ -39,6 +39,13 @@ def _rating_tag(colour: str, description: str, value: int, label: str, short: bo
 
 
 @register.simple_tag
+def rating_cells(ratings):
+    """A table cell per rating (short tags): the pack's measure tables, six cells a row in one call."""
+    cells = (rating_tag(rating.level if rating else None, short=True) for rating in ratings)
+    return mark_safe("".join(f'<td class="rag">{cell}</td>' for cell in cells))
+
+
+@register.simple_tag
 def score_tag(score, levels):
     """A rollup score shown with the colour of the scale level it has reached (2.6 → level 2's colour)."""
     if score is None:
@@ -46,6 +53,12 @@ def score_tag(score, levels):
     reached = [lvl for lvl in levels if lvl.value <= math.floor(score)]
     colour = reached[-1].colour if reached else "none"
     return format_html('<span class="score score--{}">{}</span>', colour, score)
+
+
+@register.filter
+def upto(items, limit):
+    """The first `limit` items (all of them without a limit): the dashboard shortens its lists, the pack does not."""
+    return items[:limit] if limit else items
 
 
 @lru_cache(maxsize=256)

@@ -72,13 +72,23 @@ class ComparisonMixin(PlanAccessMixin):
 
 class DashboardView(ComparisonMixin, TemplateView):
     template_name = "plans/board/dashboard.html"
+    LIST_SIZE = 50  # a board reads the first fifty; a 97-measure plan's lists are rarely longer
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         comparison, day = self.get_comparison()
         packs = BoardPackSnapshot.objects.filter(plan=self.plan).select_related("period", "created_by").defer("html")
         context.update(c=comparison, as_at=day, levels=comparison.state.levels, frozen_packs=packs.defer("figures"))
+        context.update(self.list_lengths())
         return context
+
+    def list_lengths(self) -> dict:
+        """Each list (challenges, what moved, overdue…) shows its first LIST_SIZE; ?full=1 shows them all."""
+        if self.request.GET.get("full"):
+            return {"list_limit": None}
+        query = self.request.GET.copy()
+        query["full"] = "1"
+        return {"list_limit": self.LIST_SIZE, "full_lists_url": f"?{query.urlencode()}"}
 
 
 class BoardPackMixin(PlanAccessMixin):
