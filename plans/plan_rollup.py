@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from plans import rollup
+from plans.aggregate_cache import cached
 from plans.models import Measure, Period, Plan, PublishedScore, Rating
 
 
@@ -10,10 +11,16 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     """Rollups of every period of the plan (or of the periods given), in order.
 
     Five queries whatever the plan's size: periods, priorities, levels, the
-    grouped rating counts and the measure counts per priority.
+    grouped rating counts and the measure counts per priority; or, when no
+    plan data has changed since the same rollup was last asked for, one
+    (plans.aggregate_cache).
     """
     if periods is None:
         periods = list(plan.periods.all())
+    return cached("plan_rollup", (plan.pk, tuple(period.pk for period in periods)), lambda: _rollups(plan, periods))
+
+
+def _rollups(plan: Plan, periods: list[Period]) -> list[rollup.PeriodRollup]:
     priorities = list(plan.priorities.values_list("number", "title"))
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
     counts = Rating.objects.of_plan(plan).filter(period__in=periods).counted().level_counts()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plans import rollup
+from plans.aggregate_cache import cached
 from plans.models import Level, Measure, Period, Plan, Priority, Rating
 from plans.plan_rollup import counts_by_period
 from plans.progress import current_period
@@ -48,12 +49,17 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     grouped measure counts. Each plan's figures equal plan_rollup(plan).
     With `recent`, only each plan's `recent` periods up to its current one
     are rolled up (the portfolio's trend): ten plans of 36 monthly periods
-    are 360,000 ratings to count, a year of them a third of that.
+    are 360,000 ratings to count, a year of them a third of that. Kept
+    until plan data changes (plans.aggregate_cache).
     """
     plans = list(plans)
-    plan_ids = [plan.pk for plan in plans]
-    if not plan_ids:
+    if not plans:
         return {}
+    return cached("plans_rollup", (tuple(plan.pk for plan in plans), recent), lambda: _plans_rollup(plans, recent))
+
+
+def _plans_rollup(plans: list[Plan], recent: int | None) -> dict[int, PlanRollups]:
+    plan_ids = [plan.pk for plan in plans]
     periods: dict[int, list[Period]] = defaultdict(list)
     for period in Period.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order"):
         periods[period.plan_id].append(period)

@@ -26,6 +26,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, Whe
 from django.db.models.functions import Coalesce
 
 from plans import rollup
+from plans.aggregate_cache import cached
 from plans.models import Measure, Period, Plan, Rating
 from plans.plans_rollup import PlanRollups, ScaleLevel, plans_rollup
 
@@ -177,11 +178,24 @@ def overdue_counts(
     current: {plan id: its current period's id}. A measure rated in its plan's
     current period has that as its latest rating, found by the (measure,
     period) index; only the others look back for their latest one, which on a
-    36-period plan is most of the work.
+    36-period plan is most of the work. Kept until plan data changes
+    (plans.aggregate_cache).
     """
+    arguments = (
+        sorted((pk, tuple(sorted(values))) for pk, values in complete.items()),
+        today,
+        sorted((current or {}).items()),
+    )
+    return cached("overdue_counts", repr(arguments), lambda: _overdue_counts(complete, today, current))
+
+
+def _overdue_counts(
+    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None
+) -> dict[int, int]:
     latest = Rating.objects.filter(measure=OuterRef("pk")).order_by("-period__order").values("level__value")[:1]
     if current:
-        in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period"))
+        # One rating per measure and period: no ordering (Rating's default one joins five tables to sort one row).
+        in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period")).order_by()
         current_period = Case(*(When(**{MEASURE_PLAN: plan}, then=Value(period)) for plan, period in current.items()))
         measures = Measure.objects.annotate(current_period=current_period).annotate(
             latest=Coalesce(Subquery(in_current.values("level__value")[:1]), Subquery(latest))
@@ -204,10 +218,17 @@ def overdue_counts(
 def stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
     """{plan id: measures with no rating in either of the plan's two latest periods}, in one query.
 
-    recent: {plan id: [previous period id, current period id]}.
+    recent: {plan id: [previous period id, current period id]}. Kept until plan
+    data changes (plans.aggregate_cache).
     """
     if not recent:
         return {}
+    return cached(
+        "stale_counts", repr(sorted((pk, tuple(pair)) for pk, pair in recent.items())), lambda: _stale_counts(recent)
+    )
+
+
+def _stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
     period_ids = [pk for pair in recent.values() for pk in pair]
     rated_lately = Rating.objects.filter(measure=OuterRef("pk"), period_id__in=period_ids)
     rows = (

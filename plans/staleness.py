@@ -13,11 +13,19 @@ period order; SQLite 3.25+ and PostgreSQL both have window functions).
 
 from django.db import connection
 
+from plans.aggregate_cache import cached
 from plans.models import Period, Rating
 
 
 def last_updates(period: Period) -> dict[int, int]:
-    """{measure id: the `order` of the last period up to `period` in which it was updated}; unrated measures absent."""
+    """{measure id: the `order` of the last period up to `period` in which it was updated}; unrated measures absent.
+
+    Kept until plan data changes (plans.aggregate_cache).
+    """
+    return cached("last_updates", (period.plan_id, period.order), lambda: _last_updates(period))
+
+
+def _last_updates(period: Period) -> dict[int, int]:
     rating, periods = Rating._meta.db_table, Period._meta.db_table
     sql = f"""
         SELECT measure_id,

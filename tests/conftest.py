@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
 from plans.models import Plan
@@ -12,6 +13,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the transcribed demo plans once; each test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
         call_command("load_demo", "--quiet-users", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: SQLite hands a rolled-back test's ids out again to the next one."""
+    cache.clear()
 
 
 @pytest.fixture

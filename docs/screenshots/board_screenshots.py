@@ -16,7 +16,10 @@ PAGES = [
     ("board-indicators.png", f"{PLAN}/board/indicators/3/", False),
     ("board-coverage.png", f"{PLAN}/board/coverage/", False),
 ]
-SECTIONS = [("board-heatmap.png", f"{PLAN}/board/", "#heatmap ~ .table-wrap")]
+SECTIONS = [
+    ("board-heatmap.png", f"{PLAN}/board/", "#heatmap ~ .table-wrap"),
+    ("board-long-list.png", f"{PLAN}/board/?previous=01/18&current=03/18", "#moved ~ .two-col"),
+]
 PDF_PAGES = [1, 2, 3, 10]
 
 

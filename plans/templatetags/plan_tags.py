@@ -38,11 +38,43 @@ def _rating_tag(colour: str, description: str, value: int, label: str, short: bo
     )
 
 
-@register.simple_tag
-def rating_cells(ratings):
-    """A table cell per rating (short tags): the pack's measure tables, six cells a row in one call."""
+def rating_cells(ratings) -> str:
+    """A table cell per rating (short tags)."""
     cells = (rating_tag(rating.level if rating else None, short=True) for rating in ratings)
-    return mark_safe("".join(f'<td class="rag">{cell}</td>' for cell in cells))
+    return "".join(f'<td class="rag">{cell}</td>' for cell in cells)
+
+
+@register.simple_tag
+def pack_measure_rows(rows):
+    """The board pack's measure table body: a thousand-row plan's rows built here, not by the template engine.
+
+    Each row: the action (on its first measure only), the measure, lead, time,
+    the shown periods' ratings and the update given with the current rating
+    (else the measure's progress update), as the pack has always shown them.
+    """
+    html, action_id = [], None
+    for row in rows:
+        measure = row["measure"]
+        action = Truncator(measure.action.text).words(30, truncate=" …") if measure.action_id != action_id else ""
+        action_id = measure.action_id
+        current = row["current"]
+        update = (
+            current.update
+            if current and current.update
+            else Truncator(measure.progress_update).words(80, truncate=" …")
+        )
+        html.append(
+            format_html(
+                '<tr><td class="action">{}</td><td>{}</td><td>{}</td><td>{}</td>{}<td class="update">{}</td></tr>',
+                action,
+                measure.text,
+                measure.lead_text,
+                measure.time_text,
+                mark_safe(rating_cells(row["ratings"])),
+                update,
+            )
+        )
+    return mark_safe("\n".join(html))
 
 
 @register.simple_tag

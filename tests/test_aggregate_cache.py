@@ -1,0 +1,107 @@
+"""Whole-plan aggregates kept between requests (plans.aggregate_cache): reused while nothing changes, recomputed
+after any change, whichever way it was made.
+
+These tests commit (transactional_db), as a request does: inside a transaction nothing is cached.
+"""
+
+from datetime import date
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from plans import portfolio
+from plans.audit import system_user
+from plans.models import Period, Rating
+from plans.plan_rollup import plan_rollup
+from plans.spreadsheets.bulk import create_in_bulk
+from plans.staleness import last_updates
+from tests.owner_fixtures import *  # noqa: F403
+
+
+@pytest.fixture(autouse=True)
+def committing(transactional_db):
+    """Named so that tests/conftest.py runs these tests last: they empty the database after each."""
+
+
+TODAY = date(2026, 11, 25)
+
+
+def level(plan, value):
+    return plan.scale.levels.get(value=value)
+
+
+def queries(fn):
+    with CaptureQueriesContext(connection) as captured:
+        result = fn()
+    return result, len(captured)
+
+
+def test_a_rollup_asked_for_twice_is_counted_once(small):
+    first, cold = queries(lambda: plan_rollup(small.plan))
+    again, warm = queries(lambda: plan_rollup(small.plan))
+    assert again == first
+    assert warm == 2  # the plan's periods, and the data version that says nothing changed
+    assert cold > warm
+
+
+def test_a_rating_saved_shows_in_the_next_rollup(small):
+    assert plan_rollup(small.plan)[1].rated == 1
+    Rating.objects.create(measure=small.nobody, period=small.p2, level=level(small.plan, 2))
+    assert plan_rollup(small.plan)[1].rated == 2
+
+
+def test_a_rating_changed_or_deleted_shows_in_the_next_rollup(small):
+    rating = Rating.objects.get(measure=small.late, period=small.p1)
+    assert plan_rollup(small.plan)[0].priorities[0].score == 2.5  # late 1, done 4
+    rating.level = level(small.plan, 2)
+    rating.save()
+    assert plan_rollup(small.plan)[0].priorities[0].score == 3
+    rating.delete()
+    assert plan_rollup(small.plan)[0].priorities[0].score == 4
+
+
+def test_ratings_written_in_bulk_by_an_import_show_in_the_next_rollup(small):
+    assert plan_rollup(small.plan)[1].rated == 1
+    new = Rating(measure=small.nobody, period=small.p2, level=level(small.plan, 3))
+    create_in_bulk({Rating: [new]}, [], system_user(), "Imported from test.xlsx")
+    assert plan_rollup(small.plan)[1].rated == 2
+
+
+def test_a_measure_moved_to_another_priority_moves_in_the_next_rollup(small):
+    before = plan_rollup(small.plan)[0]
+    assert [p.measures for p in before.priorities] == [3, 2]
+    small.nobody.action = small.late.action
+    small.nobody.save()
+    assert [p.measures for p in plan_rollup(small.plan)[0].priorities] == [4, 1]
+
+
+def test_the_stale_since_answer_follows_a_new_rating(small):
+    assert last_updates(small.p2).get(small.late.pk) == 1
+    Rating.objects.create(measure=small.late, period=small.p2, level=level(small.plan, 2))
+    assert last_updates(small.p2)[small.late.pk] == 2
+
+
+def test_the_portfolio_follows_a_period_closing_and_a_rating(small):
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.current == small.p2
+    assert summary.overdue == 1  # late: due 2020, rated 1, not complete
+    Rating.objects.create(measure=small.late, period=small.p2, level=level(small.plan, 4))
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.overdue == 0
+    small.p2.status = Period.Status.CLOSED
+    small.p2.save()
+    p3 = Period.objects.create(plan=small.plan, order=3, label="P3", status=Period.Status.OPEN)
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.current == p3
+
+
+def test_inside_a_transaction_nothing_is_cached(small):
+    plan_rollup(small.plan)  # cached, outside
+    with transaction.atomic():
+        Rating.objects.create(measure=small.nobody, period=small.p2, level=level(small.plan, 2))
+        _, first = queries(lambda: plan_rollup(small.plan))
+        _, second = queries(lambda: plan_rollup(small.plan))
+        transaction.set_rollback(True)
+    assert first == second > 2  # counted each time; the data version is not even read
+    assert plan_rollup(small.plan)[1].rated == 1  # the rolled-back rating was never counted outside
