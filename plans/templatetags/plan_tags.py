@@ -102,16 +102,16 @@ def _plan_url(slug: str) -> str:
 def measure_ref(measure, plan):
     """ "P3 · the measure's text (24 words) — its leads", the P3 linking to the priority on the plan page.
 
-    The board lists hundreds of measures at once (what moved, challenges); one
-    tag call each, with the plan page's address worked out once per plan.
+    The board lists hundreds of measures at once (what moved, challenges), a
+    measure often in several lists: each reference is built once from what it
+    shows and kept (a new text or lead makes a new one).
     """
-    number = measure.action.outcome.priority.number
-    leads = format_html(' <span class="hint">— {}</span>', measure.lead_text) if measure.lead_text else ""
+    return _measure_ref(plan.slug, measure.action.outcome.priority.number, measure.text, measure.lead_text)
+
+
+@lru_cache(maxsize=8192)
+def _measure_ref(slug: str, number: int, text: str, lead_text: str) -> str:
+    leads = format_html(' <span class="hint">— {}</span>', lead_text) if lead_text else ""
     return format_html(
-        '<a href="{}#priority-{}">P{}</a> · {}{}',
-        _plan_url(plan.slug),
-        number,
-        number,
-        Truncator(measure.text).words(24),
-        leads,
+        '<a href="{}#priority-{}">P{}</a> · {}{}', _plan_url(slug), number, number, Truncator(text).words(24), leads
     )
