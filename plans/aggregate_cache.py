@@ -34,27 +34,76 @@ T = TypeVar("T")
 
 def data_version() -> tuple[int | None, ...]:
     """The newest history id of each table the aggregates read, in one query (each an index lookup)."""
-    quote = connection.ops.quote_name
-    newest = [
-        f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)})"
-        for history in (model.history.model for model in VERSIONED)
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(newest)}")  # noqa: S608 — table names from the models
+        cursor.execute(f"SELECT {', '.join(_newest(model) for model in VERSIONED)}")  # noqa: S608 — model tables
         return tuple(cursor.fetchone())
 
 
-def cached(name: str, arguments: Hashable, compute: Callable[[], T]) -> T:
+def _newest(model) -> str:
+    history = model.history.model
+    quote = connection.ops.quote_name
+    return f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)})"
+
+
+def period_versions(period_ids: list[int]) -> dict[int, tuple]:
+    """{period id: the newest history id of its ratings, with the newest of every structural table}, in one query.
+
+    A period's rating counts change only when one of its ratings does (a new
+    history row for that period, found by the (period_id, history_id) index)
+    or the plan's structure does (measures moved, levels renumbered…).
+    """
+    history = Rating.history.model
+    quote = connection.ops.quote_name
+    structure = ", ".join(_newest(model) for model in VERSIONED if model is not Rating)
+    placeholders = ", ".join(["%s"] * len(period_ids))
+    sql = (
+        f"SELECT p.id, (SELECT MAX(h.{quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)} h"
+        f" WHERE h.period_id = p.id), {structure}"
+        f" FROM {quote(Period._meta.db_table)} p WHERE p.id IN ({placeholders})"
+    )  # noqa: S608 — table names from the models, ids as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, period_ids)
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def cached_per_period(name: str, period_ids: list[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
+    """{period id: compute([...])[period id]}, computing only the periods whose ratings or structure changed.
+
+    During a month of rating only the open period's ratings change: a plan's
+    other 35 periods are read from the cache, and the open one is counted
+    alone. `compute` must answer for every period it is given.
+    """
+    if connection.in_atomic_block or not period_ids:
+        return compute(period_ids)
+    versions = period_versions(period_ids)
+    database = connection.settings_dict["NAME"]
+    keys = {pk: _key(name, (pk, versions.get(pk), database)) for pk in period_ids}
+    found = cache.get_many(list(keys.values()))
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in period_ids if pk not in result]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[pk]: computed[pk] for pk in missing}, CACHE_SECONDS)
+        result.update(computed)
+    return result
+
+
+def _key(name: str, identity: Hashable) -> str:
+    return f"aggregate:{name}:{hashlib.sha256(repr(identity).encode()).hexdigest()}"
+
+
+def cached(name: str, arguments: Hashable, compute: Callable[[], T], version: Hashable | None = None) -> T:
     """compute(), or its result from the last call with the same name and arguments if no data changed since.
 
-    Inside a transaction nothing is cached or read from the cache: what it
-    sees may never be committed (and SQLite hands a rolled-back
-    transaction's ids out again).
+    `version`: what the result depends on, if narrower than data_version()
+    (which is read when it is not given). Inside a transaction nothing is
+    cached or read from the cache: what it sees may never be committed (and
+    SQLite hands a rolled-back transaction's ids out again).
     """
     if connection.in_atomic_block:
         return compute()
-    identity = repr((arguments, data_version(), connection.settings_dict["NAME"])).encode()
-    key = f"aggregate:{name}:{hashlib.sha256(identity).hexdigest()}"
+    version = data_version() if version is None else version
+    key = _key(name, (arguments, version, connection.settings_dict["NAME"]))
     found = cache.get(key)
     if found is None:
         found = compute()

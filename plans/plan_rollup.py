@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from plans import rollup
-from plans.aggregate_cache import cached
+from plans.aggregate_cache import cached_per_period
 from plans.models import Measure, Period, Plan, PublishedScore, Rating
 
 
@@ -11,24 +11,30 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     """Rollups of every period of the plan (or of the periods given), in order.
 
     Five queries whatever the plan's size: periods, priorities, levels, the
-    grouped rating counts and the measure counts per priority; or, when no
-    plan data has changed since the same rollup was last asked for, one
-    (plans.aggregate_cache).
+    grouped rating counts and the measure counts per priority; outside a
+    transaction one more, for the periods' data versions, and only the
+    periods whose ratings changed are counted again (plans.aggregate_cache).
     """
     if periods is None:
         periods = list(plan.periods.all())
-    return cached("plan_rollup", (plan.pk, tuple(period.pk for period in periods)), lambda: _rollups(plan, periods))
-
-
-def _rollups(plan: Plan, periods: list[Period]) -> list[rollup.PeriodRollup]:
     priorities = list(plan.priorities.values_list("number", "title"))
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
-    counts = Rating.objects.of_plan(plan).filter(period__in=periods).counted().level_counts()
+    by_period = period_counts([period.pk for period in periods])
     measures = Measure.objects.of_plan(plan).counts_by_priority()
-    by_period = counts_by_period(counts)
     return [
         rollup.period_rollup(period.label, priorities, levels, by_period[period.pk], measures) for period in periods
     ]
+
+
+def period_counts(period_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+    """{period id: {(priority number, level value): approved ratings}}: one grouped query for the periods whose
+    ratings changed since they were last counted, the cache for the rest (plans.aggregate_cache)."""
+
+    def count(ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+        by_period = counts_by_period(Rating.objects.filter(period_id__in=ids).counted().level_counts())
+        return {pk: by_period.get(pk, {}) for pk in ids}
+
+    return cached_per_period("period_counts", period_ids, count)
 
 
 def counts_by_period(counts: dict[tuple[int, int, int], int]) -> dict[int, dict[tuple[int, int], int]]:

@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plans import rollup
-from plans.aggregate_cache import cached
-from plans.models import Level, Measure, Period, Plan, Priority, Rating
-from plans.plan_rollup import counts_by_period
+from plans.models import Level, Measure, Period, Plan, Priority
+from plans.plan_rollup import period_counts
 from plans.progress import current_period
 
 
@@ -49,17 +48,14 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     grouped measure counts. Each plan's figures equal plan_rollup(plan).
     With `recent`, only each plan's `recent` periods up to its current one
     are rolled up (the portfolio's trend): ten plans of 36 monthly periods
-    are 360,000 ratings to count, a year of them a third of that. Kept
-    until plan data changes (plans.aggregate_cache).
+    are 360,000 ratings to count, a year of them a third of that. Outside a
+    transaction one query more reads the periods' data versions, and only
+    the periods whose ratings changed are counted (plans.aggregate_cache).
     """
     plans = list(plans)
-    if not plans:
-        return {}
-    return cached("plans_rollup", (tuple(plan.pk for plan in plans), recent), lambda: _plans_rollup(plans, recent))
-
-
-def _plans_rollup(plans: list[Plan], recent: int | None) -> dict[int, PlanRollups]:
     plan_ids = [plan.pk for plan in plans]
+    if not plan_ids:
+        return {}
     periods: dict[int, list[Period]] = defaultdict(list)
     for period in Period.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order"):
         periods[period.plan_id].append(period)
@@ -79,13 +75,8 @@ def _plans_rollup(plans: list[Plan], recent: int | None) -> dict[int, PlanRollup
         levels[scale_id].append(ScaleLevel(value, label, colour))
     if recent is not None:
         periods = defaultdict(list, {plan_id: periods_to_current(found, recent) for plan_id, found in periods.items()})
-        ratings = Rating.objects.filter(period_id__in=[p.pk for found in periods.values() for p in found])
-    else:
-        ratings = Rating.objects.filter(period__plan_id__in=plan_ids)
-    counts = ratings.counted().level_counts()
+    by_period = period_counts([period.pk for found in periods.values() for period in found])
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
-
-    by_period = counts_by_period(counts)
 
     result = {}
     for plan in plans:

@@ -132,7 +132,7 @@ def test_periods_created_closed_and_other_saves_make_no_snapshot(alice, thurrock
 def test_the_pack_query_count_does_not_grow_with_the_plan(client, alice, django_assert_num_queries, size):
     plan = build_plan(*size)
     client.force_login(alice)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):
         response = pack(client, plan, period="P2")
     assert response.status_code == 200
 
@@ -141,7 +141,7 @@ def test_the_pack_query_count_does_not_grow_with_the_plan(client, alice, django_
 def test_the_dashboard_query_count_does_not_grow_with_the_plan(client, alice, django_assert_num_queries, size):
     plan = build_plan(*size)
     client.force_login(alice)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("board-dashboard", args=[plan.slug]))
     assert response.status_code == 200
 
