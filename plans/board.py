@@ -21,6 +21,7 @@ from plans.cells import parse_due_month
 from plans.challenges import Challenge, find_challenges, is_complete
 from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, Rating
 from plans.plan_rollup import plan_rollup, published_figures
+from plans.progress import current_period
 from plans.staleness import last_updates
 
 
@@ -154,11 +155,9 @@ def compared_periods(periods: list[Period], previous: Period | None, current: Pe
 
 
 def default_periods(periods: list[Period]) -> tuple[Period | None, Period | None]:
-    """The open period (else the last closed one) and the one before it."""
-    current = next((p for p in periods if p.status == Period.Status.OPEN), None)
-    if current is None:
-        closed = [p for p in periods if p.status == Period.Status.CLOSED]
-        current = closed[-1] if closed else (periods[-1] if periods else None)
+    """The period pages show by default (plans.progress.current_period: the open one, else the last closed one)
+    and the one before it."""
+    current = current_period(periods)
     if current is None:
         return None, None
     index = periods.index(current)

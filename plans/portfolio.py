@@ -192,16 +192,16 @@ def overdue_counts(
 def _overdue_counts(
     complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None
 ) -> dict[int, int]:
-    latest = Rating.objects.filter(measure=OuterRef("pk")).order_by("-period__order").values("level__value")[:1]
+    latest = Rating.objects.latest_per_measure("level__value")
     if current:
         # One rating per measure and period: no ordering (Rating's default one joins five tables to sort one row).
         in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period")).order_by()
         current_period = Case(*(When(**{MEASURE_PLAN: plan}, then=Value(period)) for plan, period in current.items()))
         measures = Measure.objects.annotate(current_period=current_period).annotate(
-            latest=Coalesce(Subquery(in_current.values("level__value")[:1]), Subquery(latest))
+            latest=Coalesce(Subquery(in_current.values("level__value")[:1]), latest)
         )
     else:
-        measures = Measure.objects.annotate(latest=Subquery(latest))
+        measures = Measure.objects.annotate(latest=latest)
     rows = (
         measures.filter(**{f"{MEASURE_PLAN}__in": list(complete)}, removed=False, due_month__lt=today.replace(day=1))
         .values(MEASURE_PLAN, "latest")

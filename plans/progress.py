@@ -8,7 +8,7 @@ so pages and the reminder command ask the database, not a Python loop.
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from plans.models import Period, Rating
@@ -33,8 +33,7 @@ def current_period(periods: list[Period]) -> Period | None:
 
 
 def with_latest_colour(measures: QuerySet) -> QuerySet:
-    latest = Rating.objects.filter(measure=OuterRef("pk")).order_by("-period__order").values("level__colour")[:1]
-    return measures.annotate(latest_colour=Subquery(latest))
+    return measures.annotate(latest_colour=Rating.objects.latest_per_measure("level__colour"))
 
 
 def not_complete(measures: QuerySet) -> QuerySet:

@@ -1,7 +1,7 @@
 """Query logic for plans: rollups as database aggregates, measures with their path."""
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 
 class PlanQuerySet(models.QuerySet):
@@ -49,6 +49,10 @@ class MeasureQuerySet(models.QuerySet):
 class RatingQuerySet(models.QuerySet):
     def of_plan(self, plan) -> "RatingQuerySet":
         return self.filter(period__plan=plan)
+
+    def latest_per_measure(self, field: str) -> Subquery:
+        """`field` of the measure's latest rating (the last period it was rated in), to annotate measures with."""
+        return Subquery(self.filter(measure=OuterRef("pk")).order_by("-period__order").values(field)[:1])
 
     def counted(self) -> "RatingQuerySet":
         """The ratings a rollup counts: approved ones (a rating awaiting sign-off counts once approved)."""
