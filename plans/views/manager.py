@@ -270,7 +270,8 @@ class SignOffListView(PlanAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pending = list(
-            Rating.objects.of_plan(self.plan)
+            # Ratings of the plan's periods (the rating's period index), not a walk down every plan's measures.
+            Rating.objects.filter(period__in=self.plan.periods.all())
             .filter(status__in=[Rating.Status.SUBMITTED, Rating.Status.RETURNED])
             .select_related("measure__action__outcome__priority", "period", "level")
             .order_by("-status", "measure__action__outcome__priority__number", "measure_id")
