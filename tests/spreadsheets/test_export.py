@@ -13,6 +13,7 @@ from plans.models import Measure
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.importer import plan_import
 from plans.spreadsheets.reader import read_workbook
+from plans.spreadsheets.safety import cell_text, needs_escaping
 from tests.factories import build_plan
 from tests.spreadsheets.test_round_trip import to_bytes
 
@@ -118,6 +119,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimported_exact
     header = [cell.value for cell in sheet[3]]
     cell = sheet.cell(4, header.index("Progress update") + 1)
     assert cell.data_type == "s"  # a string, never a formula ("f")
+    assert cell.quotePrefix == needs_escaping(cell_text(text))  # Excel shows an apostrophe and keeps it text
     contents = read_workbook(data)
     (row,) = contents.tables[0].rows
     assert (row.values["update"], row.values["measure"] or "") == (text, rest + start)
