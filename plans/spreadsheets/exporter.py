@@ -2,22 +2,24 @@
 
 Sheets: Summary (the rollup), one per priority (or one for all), Scale, and
 two hidden sheets: _meta (plan, export time, format version, which sheet is
-which priority) and _exported (each row's values as exported, so that an
-import can tell a cell edited in the file from one changed in the tracker
-since). Every measure row carries its id in a hidden last column.
+which priority) and _exported (each row's values as exported, one JSON list
+per row, so that an import can tell a cell edited in the file from one
+changed in the tracker since). Every measure row carries its id in a hidden
+last column.
 
 The body rows of the tables and of _exported are written by sheet_rows (as
 XML text, which is several times quicker than openpyxl's cells); openpyxl
 writes the rest of the workbook around them.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 from operator import attrgetter
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -41,6 +43,7 @@ TOP = Alignment(vertical="top", horizontal="center")
 THIN = Side(style="thin", color="A0A0A0")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_ROW = 3  # two banner rows above, as in the councils' own workbooks
+EXPORTED_CHUNK = 32_000  # characters of a row's JSON per cell (Excel holds at most 32,767 in one)
 STRUCTURE = (("outcome", attrgetter("outcome_id")), ("action", attrgetter("action_id")))  # merged over their rows
 
 
@@ -283,11 +286,19 @@ class PlanExporter:
                 cell.alignment = WRAP
 
     def write_exported(self, sheet, rows: list[ExportRow]) -> None:
+        """Each row's values as exported, as one JSON list (in the order of the keys in C1) next to its id.
+
+        One text cell per row rather than a cell per value (format version 1)
+        halves the cells an export writes; what an import reads back is the same.
+        """
         keys = [key for key, _h, _c in self.columns if key not in ("id", "priority")]
         body = self.book.rows(sheet, 1)
-        body.append([(key, PLAIN) for key in ("id", *keys)])
+        body.append([("id", PLAIN), (columns.EXPORTED_VALUES, PLAIN), (json.dumps(keys), PLAIN)])
         for row in rows:
-            body.append([(row.id, PLAIN), *((row.values.get(key) or None, PLAIN) for key in keys)])
+            values = [exported_value(row.values.get(key) or None) for key in keys]
+            text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+            chunks = [text[start : start + EXPORTED_CHUNK] for start in range(0, len(text), EXPORTED_CHUNK)]
+            body.append([(row.id, PLAIN), *((chunk, PLAIN) for chunk in chunks)])
         sheet.sheet_state = "hidden"
 
     def write_meta(self, sheet) -> None:
@@ -300,6 +311,11 @@ class PlanExporter:
         for title, priority_id in self.sheet_priorities.items():
             sheet.append(["sheet", title, priority_id])
         sheet.sheet_state = "hidden"
+
+
+def exported_value(value: object) -> object:
+    """A value as its cell will read back (without the control characters a cell cannot hold)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _score(value) -> float | None:
