@@ -10,8 +10,10 @@ actions, leads, times, ratings). Printed in one run:
   cell values plainly;
 - peak Python memory of each (tracemalloc).
 
-Usage: python bench/spreadsheets.py [rows]   (default 10000; SQLite in memory
-unless DATABASE_URL is set). Figures are recorded in docs/benchmarks.md.
+Usage: python bench/spreadsheets.py [rows] [--export-only]   (default 10000;
+SQLite in memory unless DATABASE_URL is set). --export-only imports the
+workbook once, for a plan to export, and skips the import's memory run and
+the django-import-export comparison. Figures are recorded in docs/benchmarks.md.
 """
 
 import io
@@ -116,7 +118,9 @@ def main() -> None:
     from plans.spreadsheets.importer import apply_import
     from plans.spreadsheets.service import preview_import
 
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+    rows = int(args[0]) if args else 10_000
+    export_only = "--export-only" in sys.argv[1:]
     settings.SPREADSHEET_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
     call_command("migrate", verbosity=0)
     from plans.demo import LoadReport
@@ -136,13 +140,14 @@ def main() -> None:
 
     preview, import_time = timed(full_import)
     assert len(preview.new_rows) == rows
-    read_peak = peak_memory(lambda: raw_read(data))
-    import_peak = peak_memory(lambda: full_import("bench-memory"))
-    print(f"openpyxl read (values only):      {read_time:7.2f} s  peak {read_peak / 1e6:6.1f} MB")
-    print(
-        f"import (read, preview, apply):    {import_time:7.2f} s  peak {import_peak / 1e6:6.1f} MB"
-        f"  ratio {import_time / read_time:5.1f}"
-    )
+    if not export_only:
+        read_peak = peak_memory(lambda: raw_read(data))
+        import_peak = peak_memory(lambda: full_import("bench-memory"))
+        print(f"openpyxl read (values only):      {read_time:7.2f} s  peak {read_peak / 1e6:6.1f} MB")
+        print(
+            f"import (read, preview, apply):    {import_time:7.2f} s  peak {import_peak / 1e6:6.1f} MB"
+            f"  ratio {import_time / read_time:5.1f}"
+        )
 
     plan = Plan.objects.with_scale().get(slug="bench")
     periods = list(plan.periods.all())
@@ -165,7 +170,8 @@ def main() -> None:
         f"export (styled, merged, checked): {export_time:7.2f} s  peak {export_peak / 1e6:6.1f} MB"
         f"  ratio {export_time / write_time:5.1f}"
     )
-    compare_with_import_export(plan, import_time)  # last: it adds its copies of the rows to the plan
+    if not export_only:
+        compare_with_import_export(plan, import_time)  # last: it adds its copies of the rows to the plan
 
 
 def compare_with_import_export(plan, import_time: float) -> None:

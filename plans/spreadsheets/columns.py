@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 FORMAT_NAME = "plan-tracker-workbook"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: _exported holds each row's values as one JSON list (1: a column per value, still read)
 META_SHEET = "_meta"
 EXPORTED_SHEET = "_exported"  # the values as exported, to tell edits from changes made since
+EXPORTED_VALUES = "values"  # B1 of _exported in format 2, above the rows' JSON lists
 ID_HEADER = "id"
 
 

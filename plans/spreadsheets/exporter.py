@@ -2,30 +2,37 @@
 
 Sheets: Summary (the rollup), one per priority (or one for all), Scale, and
 two hidden sheets: _meta (plan, export time, format version, which sheet is
-which priority) and _exported (each row's values as exported, so that an
-import can tell a cell edited in the file from one changed in the tracker
-since). Every measure row carries its id in a hidden last column.
+which priority) and _exported (each row's values as exported, one JSON list
+per row, so that an import can tell a cell edited in the file from one
+changed in the tracker since). Every measure row carries its id in a hidden
+last column.
+
+The body rows of the tables and of _exported are written by sheet_rows (as
+XML text, which is several times quicker than openpyxl's cells); openpyxl
+writes the rest of the workbook around them.
 """
 
-from copy import copy
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
+from operator import attrgetter
 
-from django.db.models import Prefetch
 from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.merge import MergedCellRange
 
 from plans.models import Measure, Period, Plan, Rating
 from plans.plan_rollup import plan_rollup
+from plans.querysets import PATH_ORDER
 from plans.spreadsheets import columns
 from plans.spreadsheets.columns import COUNCIL, PRIORITY, SEND, Layout
 from plans.spreadsheets.safety import write_text
+from plans.spreadsheets.sheet_rows import PLAIN, CellStyle, WorkbookWithRows
 
 LEVEL_FILLS = {"red": "F4B6B6", "amber": "FFD699", "green": "B7DFB0", "blue": "9DC3E6", "grey": "D9D9D9"}
 HEADER_FILL = PatternFill("solid", fgColor="1D3F5E")
@@ -36,13 +43,17 @@ TOP = Alignment(vertical="top", horizontal="center")
 THIN = Side(style="thin", color="A0A0A0")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_ROW = 3  # two banner rows above, as in the councils' own workbooks
+EXPORTED_CHUNK = 32_000  # characters of a row's JSON per cell (Excel holds at most 32,767 in one)
+STRUCTURE = (("outcome", attrgetter("outcome_id")), ("action", attrgetter("action_id")))  # merged over their rows
 
 
 @dataclass
 class ExportRow:
     """One measure as cells: field → value written (ratings keyed "rating:<period label>")."""
 
-    measure: Measure
+    id: int
+    outcome_id: int
+    action_id: int
     values: dict[str, object]
 
 
@@ -58,29 +69,40 @@ def rating_cell(level, layout: Layout) -> object:
     return level.value if layout.rating_as == "value" else level.label
 
 
+MEASURE_VALUES = {  # key → the measure's value, fetched as plain values (model instances cost more than the writing)
+    "priority": "action__outcome__priority__number",
+    "outcome": "action__outcome__statement",
+    "action": "action__text",
+    "measure": "text",
+    "lead": "lead_text",
+    "officer": "officer_text",
+    "time": "time_text",
+    "update": "progress_update",
+}
+
+
 def export_rows(plan: Plan, periods: list[Period], layout: Layout) -> list[ExportRow]:
+    """The plan's measures in print order, each with its cells' values; two queries."""
+    written: dict[int, dict[int, object]] = {}  # measure id → {period id: rating as written}
+    ratings = (
+        Rating.objects.of_plan(plan).order_by().values_list("measure_id", "period_id", "level__value", "level__label")
+    )
+    for measure_id, period_id, value, label in ratings:
+        written.setdefault(measure_id, {})[period_id] = value if layout.rating_as == "value" else label
+    keys = list(MEASURE_VALUES)
     measures = (
         Measure.objects.of_plan(plan)
         .filter(removed=False)
-        .with_path()
-        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
+        .order_by(*PATH_ORDER)
+        .values_list("pk", "action__outcome_id", "action_id", *MEASURE_VALUES.values())
     )
     rows = []
-    for measure in measures:
-        by_period = {rating.period_id: rating.level for rating in measure.ratings.all()}
-        values = {
-            "priority": measure.action.outcome.priority.number,
-            "outcome": measure.action.outcome.statement,
-            "action": measure.action.text,
-            "measure": measure.text,
-            "lead": measure.lead_text,
-            "officer": measure.officer_text,
-            "time": measure.time_text,
-            "update": measure.progress_update,
-        }
+    for pk, outcome_id, action_id, *fields in measures:
+        values = dict(zip(keys, fields, strict=True))
+        by_period = written.get(pk, {})
         for period in periods:
-            values[f"rating:{period.label}"] = rating_cell(by_period.get(period.pk), layout)
-        rows.append(ExportRow(measure, values))
+            values[f"rating:{period.label}"] = by_period.get(period.pk)
+        rows.append(ExportRow(pk, outcome_id, action_id, values))
     return rows
 
 
@@ -105,10 +127,11 @@ class PlanExporter:
         self.columns = headers(self.layout, self.periods, self.one_sheet)
         self.open_periods = {p.label for p in self.periods if p.status == Period.Status.OPEN}
         self.sheet_priorities: dict[str, int] = {}
-        self.styles: dict[str, object] = {}  # "text"/"rating" → a body cell's style, worked out once
+        self.book = WorkbookWithRows(Workbook())
+        self.styles = self.body_styles(self.book.workbook)
 
-    def workbook(self) -> Workbook:
-        workbook = Workbook()
+    def workbook(self) -> WorkbookWithRows:
+        workbook = self.book.workbook
         self.write_summary(workbook.active)
         rows = export_rows(self.plan, self.periods, self.layout)
         if self.one_sheet:
@@ -125,7 +148,16 @@ class PlanExporter:
         self.write_scale(workbook.create_sheet("Scale"))
         self.write_exported(workbook.create_sheet(columns.EXPORTED_SHEET), rows)
         self.write_meta(workbook.create_sheet(columns.META_SHEET))
-        return workbook
+        return self.book
+
+    @staticmethod
+    def body_styles(workbook: Workbook) -> dict[str, CellStyle]:
+        """The styles of body cells: "text" wrapped, "rating" centred, both bordered."""
+        probe = Cell(workbook.active)  # not placed on the sheet: only its style is wanted
+        probe.border, probe.alignment = BORDER, WRAP
+        text = CellStyle(workbook, probe._style)
+        probe.alignment = TOP
+        return {"text": text, "rating": CellStyle(workbook, probe._style)}
 
     def write_table(self, sheet, title: str, rows: list[ExportRow]) -> None:
         write_text(sheet.cell(1, 1), f"{self.plan.organisation}: {self.plan.title}")
@@ -141,68 +173,50 @@ class PlanExporter:
             sheet.column_dimensions[letter].width = column.width
             if key == "id":
                 sheet.column_dimensions[letter].hidden = True
-        for offset, row in enumerate(rows, start=1):
-            self.write_row(sheet, HEADER_ROW + offset, row)
+        self.write_body(sheet, rows)
         self.merge_structure(sheet, rows)
-        sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
+        sheet.freeze_panes = f"A{HEADER_ROW + 1}"  # a coordinate, not a cell: the body rows are not openpyxl's
         self.rating_rules(sheet, HEADER_ROW + 1, HEADER_ROW + max(len(rows), 1))
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         sheet.page_setup.orientation = "landscape"
 
-    def body_style(self, sheet, kind: str):
-        """The style of a body cell ("text": wrapped; "rating": centred), as openpyxl stores it.
-
-        Setting a cell's border and alignment makes openpyxl hash both against
-        the workbook's style lists, which is most of an export's time; a copy of
-        the stored style array (what openpyxl's own copy_worksheet does) is not.
-        """
-        if not self.styles:
-            probe = sheet.cell(HEADER_ROW + 1, 1)
-            probe.border, probe.alignment = BORDER, WRAP
-            self.styles["text"] = copy(probe._style)
-            probe.alignment = TOP
-            self.styles["rating"] = copy(probe._style)
-        return copy(self.styles[kind])
-
-    def write_row(self, sheet, row_number: int, row: ExportRow) -> None:
-        for index, (key, _header, column) in enumerate(self.columns, start=1):
-            cell = sheet.cell(row_number, index)
-            if key == "id":
-                cell.value = row.measure.pk
-                continue
-            write_text(cell, row.values.get(key) or None)
-            cell._style = self.body_style(sheet, "rating" if column.field in ("rating", "priority") else "text")
+    def write_body(self, sheet, rows: list[ExportRow]) -> None:
+        """One row per measure; the outcome and action cells a merge covers are left blank (Excel shows the top one)."""
+        keys = [key for key, _h, _c in self.columns]
+        styles = [
+            PLAIN if key == "id" else self.styles["rating" if column.field in ("rating", "priority") else "text"]
+            for key, _h, column in self.columns
+        ]
+        body = self.book.rows(sheet, HEADER_ROW + 1)
+        previous = None
+        for row in rows:
+            covered = {key for key, same in STRUCTURE if previous is not None and same(row) == same(previous)}
+            values = [
+                row.id if key == "id" else None if key in covered else row.values.get(key) or None for key in keys
+            ]
+            body.append(list(zip(values, styles, strict=True)))
+            previous = row
 
     def merge_structure(self, sheet, rows: list[ExportRow]) -> None:
-        """Merge each outcome's and each action's cells over their rows, as the councils do."""
+        """Merge each outcome's and each action's cells over their rows, as the councils do.
+
+        The ranges are given to openpyxl as they are: its merge_cells would make
+        a cell object for every covered cell and re-derive its borders, and
+        checks each new range against all the others (seconds for a big plan).
+        """
         keys = [key for key, _h, _c in self.columns]
-        for field, identity in (
-            ("outcome", lambda r: r.measure.action.outcome_id),
-            ("action", lambda r: r.measure.action_id),
-        ):
+        ranges = list(sheet.merged_cells.ranges)
+        for field, identity in STRUCTURE:
             if field not in keys:
                 continue
             col = keys.index(field) + 1
             start = HEADER_ROW + 1
             for _key, group in groupby(rows, key=identity):
-                size = len(list(group))
+                size = sum(1 for _row in group)
                 if size > 1:
-                    self.merge_down(sheet, col, start, start + size - 1)
+                    ranges.append(CellRange(min_col=col, min_row=start, max_col=col, max_row=start + size - 1))
                 start += size
-
-    def merge_down(self, sheet, col: int, first: int, last: int) -> None:
-        """sheet.merge_cells for a column of bordered cells, without its per-cell border arithmetic.
-
-        openpyxl's merge_cells re-derives the edge borders of every covered cell
-        from the top one (hashing styles each time: seconds for a big plan); the
-        covered cells here take the body style, borders included, as they are.
-        """
-        for row in range(first + 1, last + 1):
-            covered = MergedCell(sheet, row=row, column=col)
-            covered._style = self.body_style(sheet, "text")
-            sheet._cells[(row, col)] = covered
-        letter = get_column_letter(col)
-        sheet.merged_cells.add(MergedCellRange(sheet, f"{letter}{first}:{letter}{last}"))
+        sheet.merged_cells = MultiCellRange(ranges)
 
     def rating_rules(self, sheet, first: int, last: int) -> None:
         """Colour every rating cell by its level, and offer the levels as a drop-down in the open period."""
@@ -272,12 +286,19 @@ class PlanExporter:
                 cell.alignment = WRAP
 
     def write_exported(self, sheet, rows: list[ExportRow]) -> None:
+        """Each row's values as exported, as one JSON list (in the order of the keys in C1) next to its id.
+
+        One text cell per row rather than a cell per value (format version 1)
+        halves the cells an export writes; what an import reads back is the same.
+        """
         keys = [key for key, _h, _c in self.columns if key not in ("id", "priority")]
-        sheet.append(["id", *keys])
-        for number, row in enumerate(rows, start=2):
-            sheet.cell(number, 1, row.measure.pk)
-            for index, key in enumerate(keys, start=2):
-                write_text(sheet.cell(number, index), row.values.get(key) or None)
+        body = self.book.rows(sheet, 1)
+        body.append([("id", PLAIN), (columns.EXPORTED_VALUES, PLAIN), (json.dumps(keys), PLAIN)])
+        for row in rows:
+            values = [exported_value(row.values.get(key) or None) for key in keys]
+            text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+            chunks = [text[start : start + EXPORTED_CHUNK] for start in range(0, len(text), EXPORTED_CHUNK)]
+            body.append([(row.id, PLAIN), *((chunk, PLAIN) for chunk in chunks)])
         sheet.sheet_state = "hidden"
 
     def write_meta(self, sheet) -> None:
@@ -292,10 +313,15 @@ class PlanExporter:
         sheet.sheet_state = "hidden"
 
 
+def exported_value(value: object) -> object:
+    """A value as its cell will read back (without the control characters a cell cannot hold)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _score(value) -> float | None:
     return None if value is None else float(value)
 
 
-def export_plan(plan: Plan, *, one_sheet: bool = False, layout: Layout | None = None) -> Workbook:
-    """The plan as a workbook (see the module docstring for its sheets)."""
+def export_plan(plan: Plan, *, one_sheet: bool = False, layout: Layout | None = None) -> WorkbookWithRows:
+    """The plan as a workbook (see the module docstring for its sheets), to save() to a path or a stream."""
     return PlanExporter(plan, one_sheet=one_sheet, layout=layout).workbook()

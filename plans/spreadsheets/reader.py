@@ -8,6 +8,7 @@ and two hidden sheets, read into `meta` and `exported`.
 """
 
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -237,12 +238,30 @@ def read_meta(contents: WorkbookContents, grid) -> None:
 def read_exported(contents: WorkbookContents, grid) -> None:
     if not grid:
         return
-    keys = list(grid[0])
+    if len(grid[0]) > 2 and grid[0][1] == columns.EXPORTED_VALUES:
+        read_exported_json(contents, grid)
+        return
+    keys = list(grid[0])  # format version 1: a column per key
     for cells in grid[1:]:
         if cells and isinstance(cells[0], int):
             contents.exported[cells[0]] = {
                 key: text_of(_unescaped(value)) for key, value in zip(keys[1:], cells[1:], strict=False)
             }
+
+
+def read_exported_json(contents: WorkbookContents, grid) -> None:
+    """Format version 2: each row's values as a JSON list (split over cells if long), keys as a JSON list in C1."""
+    keys = json.loads(_unescaped(grid[0][2]))
+    for cells in grid[1:]:
+        if not cells or not isinstance(cells[0], int):
+            continue
+        try:
+            values = json.loads("".join(str(_unescaped(cell)) for cell in cells[1:] if cell is not None))
+        except ValueError:
+            values = None
+        if not isinstance(values, list):
+            continue  # an edited copy: the row is imported as if it had no exported values
+        contents.exported[cells[0]] = {key: text_of(value) for key, value in zip(keys, values, strict=False)}
 
 
 def find_header(rows: list[list[object]]) -> tuple[int, Layout, dict[int, str], list[str]] | None:

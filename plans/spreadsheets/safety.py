@@ -125,10 +125,15 @@ def needs_escaping(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def cell_text(text: str) -> str:
+    """Text as a cell stores it: without the control characters XML cannot hold, escaped as OOXML needs."""
+    return escape_xstring(ILLEGAL_CHARACTERS_RE.sub("", text))
+
+
 def write_text(cell, value: object) -> None:
     """Set a cell's value; text that looks like a formula is stored as a plain string, never a formula."""
     if isinstance(value, str):
-        value = escape_xstring(ILLEGAL_CHARACTERS_RE.sub("", value))
+        value = cell_text(value)
     cell.value = value
     if needs_escaping(value):
         cell.data_type = "s"  # openpyxl would otherwise have typed "=…" as "f"

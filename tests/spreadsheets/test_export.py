@@ -13,6 +13,7 @@ from plans.models import Measure
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.importer import plan_import
 from plans.spreadsheets.reader import read_workbook
+from plans.spreadsheets.safety import cell_text, needs_escaping
 from tests.factories import build_plan
 from tests.spreadsheets.test_round_trip import to_bytes
 
@@ -33,7 +34,7 @@ def test_the_command_writes_a_sheet_per_priority_with_summary_scale_and_hidden_s
     assert book.sheetnames == ["Summary", *[f"Priority {n}" for n in range(1, 9)], "Scale", "_exported", "_meta"]
     assert [book[name].sheet_state for name in ("_exported", "_meta")] == ["hidden", "hidden"]
     meta = {row[0]: row[1] for row in book["_meta"].iter_rows(values_only=True)}
-    assert (meta["format"], meta["format_version"], meta["plan"]) == ("plan-tracker-workbook", 1, thurrock.slug)
+    assert (meta["format"], meta["format_version"], meta["plan"]) == ("plan-tracker-workbook", 2, thurrock.slug)
     assert meta["exported_at"]
 
 
@@ -118,9 +119,29 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimported_exact
     header = [cell.value for cell in sheet[3]]
     cell = sheet.cell(4, header.index("Progress update") + 1)
     assert cell.data_type == "s"  # a string, never a formula ("f")
+    assert cell.quotePrefix == needs_escaping(cell_text(text))  # Excel shows an apostrophe and keeps it text
     contents = read_workbook(data)
     (row,) = contents.tables[0].rows
     assert (row.values["update"], row.values["measure"] or "") == (text, rest + start)
     preview = plan_import(contents, small_plan)
     assert preview.errors == []
     assert not preview.has_changes
+
+
+def test_the_hidden_copy_holds_each_row_as_one_json_cell_split_when_longer_than_a_cell_can_hold(small_plan):
+    measure = Measure.objects.of_plan(small_plan).get()
+    measure.text, measure.progress_update = "m" * 20_000, "Long update. " * 1_600
+    measure.save()
+    data = to_bytes(export_plan(small_plan))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["_exported"]
+    (header, row) = sheet.iter_rows(values_only=True)
+    assert header[:2] == ("id", "values")
+    assert row[0] == measure.pk
+    assert len(row) == 3  # the JSON split over two cells: Excel holds at most 32,767 characters in one
+    assert all(len(text) <= 32_767 for text in row[1:])
+    contents = read_workbook(data)
+    assert (contents.exported[measure.pk]["measure"], contents.exported[measure.pk]["update"]) == (
+        measure.text,
+        measure.progress_update,
+    )
+    assert not plan_import(contents, small_plan).has_changes

@@ -1,6 +1,7 @@
 """Our own export, edited by hand and imported back: only the edited cells change."""
 
 import io
+import json
 from io import StringIO
 
 import openpyxl
@@ -12,6 +13,7 @@ from plans.models import Measure, Rating
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.importer import apply_import, plan_import
 from plans.spreadsheets.reader import read_workbook
+from plans.spreadsheets.safety import write_text
 
 HISTORY_MODELS = [Measure.history.model, Rating.history.model]
 
@@ -20,11 +22,29 @@ def history_count() -> int:
     return sum(model.objects.count() for model in HISTORY_MODELS)
 
 
-def exported(plan, **options) -> openpyxl.Workbook:
+def exported(plan, *, format_version: int = 2, **options) -> openpyxl.Workbook:
     stream = io.BytesIO()
     export_plan(plan, **options).save(stream)
     stream.seek(0)
-    return openpyxl.load_workbook(stream)
+    book = openpyxl.load_workbook(stream)
+    return as_format_1(book) if format_version == 1 else book
+
+
+def as_format_1(book: openpyxl.Workbook) -> openpyxl.Workbook:
+    """An export as format version 1 wrote it (before 25 November 2026): _exported had a column per value."""
+    sheet = book["_exported"]
+    grid = list(sheet.iter_rows(values_only=True))
+    keys = json.loads(grid[0][2])
+    sheet.delete_rows(1, sheet.max_row)
+    sheet.append(["id", *keys])
+    for number, cells in enumerate(grid[1:], start=2):
+        sheet.cell(number, 1, cells[0])
+        for index, value in enumerate(json.loads("".join(c for c in cells[1:] if c)), start=2):
+            write_text(sheet.cell(number, index), value)
+    meta = book["_meta"]
+    version = next(row for row in meta.iter_rows() if row[0].value == "format_version")
+    version[1].value = 1
+    return book
 
 
 def to_bytes(workbook) -> bytes:
@@ -58,11 +78,15 @@ def import_file(tmp_path, data: bytes, slug: str, *extra: str, name: str = "plan
     return out.getvalue()
 
 
+@pytest.mark.parametrize("format_version", [1, 2])
 @pytest.mark.parametrize("one_sheet", [False, True])
-def test_importing_an_unchanged_export_changes_nothing_and_writes_no_history(thurrock, send_plan, tmp_path, one_sheet):
+def test_importing_an_unchanged_export_changes_nothing_and_writes_no_history(
+    thurrock, send_plan, tmp_path, one_sheet, format_version
+):
     before = history_count()
     for plan in (thurrock, send_plan):
-        output = import_file(tmp_path, to_bytes(exported(plan, one_sheet=one_sheet)), plan.slug)
+        book = exported(plan, one_sheet=one_sheet, format_version=format_version)
+        output = import_file(tmp_path, to_bytes(book), plan.slug)
         assert "0 new priorities, 0 new rows, 0 changed cells, 0 conflicts, 0 rows not in the file, 0 errors" in output
         assert "Nothing to change." in output
     assert history_count() == before
@@ -93,9 +117,12 @@ def test_only_the_edited_cells_change_and_history_names_the_user_and_the_file(th
         assert record.history_change_reason == "Imported from march-edits.xlsx"
 
 
-def test_a_cell_edited_in_the_file_and_changed_in_the_tracker_since_is_a_conflict_never_overwritten(thurrock, tmp_path):
+@pytest.mark.parametrize("format_version", [1, 2])
+def test_a_cell_edited_in_the_file_and_changed_in_the_tracker_since_is_a_conflict_never_overwritten(
+    thurrock, tmp_path, format_version
+):
     measure = Measure.objects.of_plan(thurrock).get(text="Senior Management structure established")
-    book = exported(thurrock)
+    book = exported(thurrock, format_version=format_version)
     sheet = book["Priority 1"]
     sheet.cell(find_row(sheet, measure), column(sheet, "Progress update")).value = "From the spreadsheet"
     measure.progress_update = "Changed in the tracker meanwhile"
@@ -109,9 +136,12 @@ def test_a_cell_edited_in_the_file_and_changed_in_the_tracker_since_is_a_conflic
     assert measure.progress_update == "Changed in the tracker meanwhile"
 
 
-def test_a_change_made_in_the_tracker_since_the_export_is_kept_when_the_cell_was_not_edited(thurrock, tmp_path):
+@pytest.mark.parametrize("format_version", [1, 2])
+def test_a_change_made_in_the_tracker_since_the_export_is_kept_when_the_cell_was_not_edited(
+    thurrock, tmp_path, format_version
+):
     measure = Measure.objects.of_plan(thurrock).get(text="Senior Management structure established")
-    book = to_bytes(exported(thurrock))
+    book = to_bytes(exported(thurrock, format_version=format_version))
     measure.lead_text = "J Cooke"
     measure.save()
     output = import_file(tmp_path, book, thurrock.slug)
@@ -120,9 +150,10 @@ def test_a_change_made_in_the_tracker_since_the_export_is_kept_when_the_cell_was
     assert measure.lead_text == "J Cooke"
 
 
-def test_rows_removed_from_the_file_are_reported_and_never_deleted(thurrock, tmp_path):
+@pytest.mark.parametrize("format_version", [1, 2])
+def test_rows_removed_from_the_file_are_reported_and_never_deleted(thurrock, tmp_path, format_version):
     measure = Measure.objects.of_plan(thurrock).get(text="Senior Management structure established")
-    book = exported(thurrock)
+    book = exported(thurrock, format_version=format_version)
     sheet = book["Priority 1"]
     sheet.delete_rows(find_row(sheet, measure))
     output = import_file(tmp_path, to_bytes(book), thurrock.slug)
@@ -205,3 +236,11 @@ def test_an_export_imports_as_a_new_plan_with_the_same_rollup(thurrock, tmp_path
     copy = Plan.objects.get(slug="thurrock-copy")
     assert [r.overall for r in plan_rollup(copy)] == [r.overall for r in plan_rollup(thurrock)]
     assert Measure.objects.of_plan(copy).count() == 97
+
+
+def test_both_formats_of_the_hidden_copy_read_back_the_same_exported_values(thurrock):
+    old = read_workbook(to_bytes(exported(thurrock, format_version=1)))
+    new = read_workbook(to_bytes(exported(thurrock)))
+    assert (old.meta["format_version"], new.meta["format_version"]) == (1, 2)
+    assert old.exported == new.exported
+    assert len(new.exported) == Measure.objects.of_plan(thurrock).filter(removed=False).count()
