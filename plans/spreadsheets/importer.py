@@ -11,13 +11,26 @@ file name as the history change reason.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from plans.audit import acting_as
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
-from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation, Scale
+from plans.models import (
+    Action,
+    Lead,
+    Level,
+    Measure,
+    Outcome,
+    Period,
+    Plan,
+    Priority,
+    Rating,
+    Recommendation,
+    Scale,
+)
 from plans.spreadsheets.bulk import create_in_bulk
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
@@ -104,6 +117,7 @@ def short(text: object, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+@lru_cache(maxsize=1024, typed=True)  # a plan's rating cells hold a handful of different values
 def rating_text(value: object) -> str:
     """A rating cell as the text to look up on the scale: " 3", "3.0" and 3.0 → "3"."""
     text = text_of(value).strip()
@@ -184,6 +198,10 @@ class ImportPlanner:
                 .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
             }
         self.levels = list(self.scale.levels.all()) if self.scale else []
+        self.level_named: dict[str, Level] = {}  # every spelling of a level, case-folded
+        for level in self.levels:
+            for name in level.names():
+                self.level_named.setdefault(name, level)
         self.leads = {lead.name.casefold(): lead for lead in Lead.objects.all()}
         self.outcomes: dict[tuple, Outcome] = {}
         self.actions: dict[tuple, Action] = {}
@@ -320,7 +338,7 @@ class ImportPlanner:
         text = rating_text(value)
         if text.casefold() in NOT_RATED:
             return True, None
-        level = next((lv for lv in self.levels if text.casefold() in lv.names()), None)
+        level = self.level_named.get(text.casefold())
         if level is None:
             self.preview.errors.append(
                 Problem(
@@ -476,7 +494,7 @@ class ImportPlanner:
         if not key.startswith("rating:"):
             return text_of(value)
         text = rating_text(value).casefold()
-        level = next((lv for lv in self.levels if text in lv.names()), None)
+        level = self.level_named.get(text)
         return str(level) if level else ""
 
     def current_values(self, measure: Measure) -> dict[str, str]:

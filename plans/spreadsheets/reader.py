@@ -92,6 +92,8 @@ class WorkbookContents:
 
 def text_of(value: object) -> str:
     """A cell as text, as a person would read it: 3.0 → "3", a date → "Jan-18"."""
+    if type(value) is str:  # most cells, first
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime | date):
