@@ -31,7 +31,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
-from plans.spreadsheets.bulk import create_in_bulk
+from plans.spreadsheets.bulk import collector_paused, create_in_bulk
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -566,7 +566,7 @@ def apply_import(preview: ImportPreview, user, filename: str) -> None:
     if preview.errors:
         raise ValueError("An import with errors cannot be applied.")
     reason = f"Imported from {filename}"
-    with transaction.atomic(), acting_as(user):
+    with collector_paused(), transaction.atomic(), acting_as(user):
         if preview.new_plan is not None:
             ImportPlanner.save(preview.new_plan, reason)
             if preview.inspection is not None:
