@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from plans.audit import acting_as
-from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
+from plans.cells import DueMonth, normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import (
     Action,
     Lead,
@@ -164,6 +164,10 @@ class ImportPlanner:
         self.ops = self.preview.operations
         self.created = self.preview.created
         self.links = self.preview.links
+        # Worked out once per different value: a plan repeats a few times ("Ongoing") and people
+        self.due_months: dict[tuple[type, object], DueMonth] = {}
+        self.lead_cells: dict[str, list[Lead]] = {}
+        self.rating_keys: dict[int, list[tuple[str, Period]]] = {}  # id(table) → its (key, period)s
 
     # -- loading the plan as it is --------------------------------------------------------------
     def load(self) -> None:
@@ -358,11 +362,11 @@ class ImportPlanner:
         measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
         for name, attribute in TEXT_FIELDS.items():
             setattr(measure, attribute, text_of(values.get(name)))
-        due = parse_due_month(values.get("time"))
+        due = self.due_month(values.get("time"))
         measure.due_month, measure.due_note = due.month, due.note
         ratings = self.new_ratings(table, row, measure)
-        leads = [self.lead(name) for name in split_leads(measure.lead_text)]
-        officers = [self.lead(name) for name in split_leads(measure.officer_text)]
+        leads = self.leads_in(measure.lead_text)
+        officers = self.leads_in(measure.officer_text)
         recs = self.references(measure.text, row)
         self.preview.new_rows.append(f"{self.where(row)}: {short(measure.text)}")
 
@@ -372,13 +376,32 @@ class ImportPlanner:
 
     def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
         ratings = []
-        for key, value in row.values.items():
-            if key.startswith("rating:"):
-                ok, level = self.level(table, row, key, value)
-                if ok and level is not None:
-                    period = self.period_for[key.removeprefix("rating:")]
-                    ratings.append(Rating(measure=measure, period=period, level=level))
+        values = row.values
+        for key, period in self.rating_columns(table):
+            ok, level = self.level(table, row, key, values[key])
+            if ok and level is not None:
+                ratings.append(Rating(measure=measure, period=period, level=level))
         return ratings
+
+    def rating_columns(self, table: Table) -> list[tuple[str, Period]]:
+        """(key, period) of the table's rating columns, in the order of its columns."""
+        if id(table) not in self.rating_keys:
+            keys = [key for key in table.headers if key.startswith("rating:")]
+            self.rating_keys[id(table)] = [(key, self.period_for[key.removeprefix("rating:")]) for key in keys]
+        return self.rating_keys[id(table)]
+
+    def due_month(self, value: object) -> DueMonth:
+        """parse_due_month of a Time cell."""
+        key = (type(value), value)
+        if key not in self.due_months:
+            self.due_months[key] = parse_due_month(value)
+        return self.due_months[key]
+
+    def leads_in(self, text: str) -> list[Lead]:
+        """The Lead records a Lead or Responsible Officer cell names (new people get one)."""
+        if text not in self.lead_cells:
+            self.lead_cells[text] = [self.lead(name) for name in split_leads(text)]
+        return list(self.lead_cells[text])
 
     def next_order(self, parent) -> int:
         counter = self.__dict__.setdefault("_orders", {})
