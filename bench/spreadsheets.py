@@ -11,8 +11,8 @@ actions, leads, times, ratings). Printed in one run:
 - peak Python memory of each (tracemalloc).
 
 Usage: python bench/spreadsheets.py [rows] [--import-only] [--repeat N]
-(default 10000 rows; SQLite in memory unless DATABASE_URL is set; --help
-says more). Figures are recorded in docs/benchmarks.md.
+(default 10000 rows; SQLite in memory unless DATABASE_URL is set; DEBUG off
+unless DEBUG=1; --help says more). Figures are recorded in docs/benchmarks.md.
 """
 
 import argparse
@@ -25,6 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+# Production settings, as bench/pages.py: DEBUG off, so Django does not log (and quote) every query's
+# parameters, which a council's server never does. DEBUG=1 measures with the query log.
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 
 import django  # noqa: E402
@@ -145,6 +149,8 @@ def main() -> None:
     load_scales(LoadReport())
     data = generate(rows)
     print(f"workbook: {rows} measure rows × {len(PERIODS)} periods, {len(data) / 1024:.0f} KB")
+    debug = "on (queries logged)" if settings.DEBUG else "off"
+    print(f"settings: DEBUG {debug}, {settings.DATABASES['default']['ENGINE']}")
 
     user = system_user()
 
