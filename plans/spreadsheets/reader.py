@@ -5,6 +5,11 @@ columns.py); one sheet per priority or all in one; blank or merged outcome and
 action cells carry the value above down. Sheets without a recognisable table
 (a summary, notes) are skipped. Our own exports also carry a hidden id per row
 and two hidden sheets, read into `meta` and `exported`.
+
+openpyxl opens the workbook (and refuses what it cannot open); the cells are
+read from each sheet's XML by sheet_xml.py, which gives the same values
+several times faster, except on a sheet with formulas, which openpyxl reads
+with their saved results.
 """
 
 import io
@@ -108,6 +113,7 @@ DAMAGED = (
     InvalidFileException,
     zipfile.BadZipFile,
     KeyError,
+    IndexError,  # a cell pointing past the end of the shared strings
     ExpatError,
     ParseError,  # openpyxl: a sheet's XML broken after its start (which it reads when opening the workbook)
     ValueError,

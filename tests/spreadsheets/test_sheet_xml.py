@@ -244,3 +244,11 @@ def test_inline_rich_text_reads_as_openpyxl_reads_it():
     data = rezip(every_kind_of_cell(), change)
     assert_same_rows(data)
     assert our_rows(data)["Second"][1][:5] == ["plain run two", "last wins", "", None, "a & b \n c"]
+
+
+def test_a_cell_pointing_past_the_shared_strings_is_reported_as_damaged():
+    data = with_shared_strings(every_kind_of_cell())
+    data = rezip(data, lambda name, body: body.replace(b"<v>0</v>", b"<v>999</v>") if "sheet1" in name else body)
+    assert [str(problem) for problem in read_workbook(data).errors] == [
+        "The workbook is damaged (a part of it cannot be read)."
+    ]
