@@ -11,14 +11,27 @@ file name as the history change reason.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from plans.audit import acting_as
-from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
-from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation, Scale
-from plans.spreadsheets.bulk import create_in_bulk
+from plans.cells import DueMonth, normalise_name, parse_due_month, recommendation_numbers, split_leads
+from plans.models import (
+    Action,
+    Lead,
+    Level,
+    Measure,
+    Outcome,
+    Period,
+    Plan,
+    Priority,
+    Rating,
+    Recommendation,
+    Scale,
+)
+from plans.spreadsheets.bulk import collector_paused, create_in_bulk
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -104,6 +117,7 @@ def short(text: object, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+@lru_cache(maxsize=1024, typed=True)  # a plan's rating cells hold a handful of different values
 def rating_text(value: object) -> str:
     """A rating cell as the text to look up on the scale: " 3", "3.0" and 3.0 → "3"."""
     text = text_of(value).strip()
@@ -150,6 +164,10 @@ class ImportPlanner:
         self.ops = self.preview.operations
         self.created = self.preview.created
         self.links = self.preview.links
+        # Worked out once per different value: a plan repeats a few times ("Ongoing") and people
+        self.due_months: dict[tuple[type, object], DueMonth] = {}
+        self.lead_cells: dict[str, list[Lead]] = {}
+        self.rating_keys: dict[int, list[tuple[str, Period]]] = {}  # id(table) → its (key, period)s
 
     # -- loading the plan as it is --------------------------------------------------------------
     def load(self) -> None:
@@ -184,6 +202,10 @@ class ImportPlanner:
                 .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
             }
         self.levels = list(self.scale.levels.all()) if self.scale else []
+        self.level_named: dict[str, Level] = {}  # every spelling of a level, case-folded
+        for level in self.levels:
+            for name in level.names():
+                self.level_named.setdefault(name, level)
         self.leads = {lead.name.casefold(): lead for lead in Lead.objects.all()}
         self.outcomes: dict[tuple, Outcome] = {}
         self.actions: dict[tuple, Action] = {}
@@ -320,7 +342,7 @@ class ImportPlanner:
         text = rating_text(value)
         if text.casefold() in NOT_RATED:
             return True, None
-        level = next((lv for lv in self.levels if text.casefold() in lv.names()), None)
+        level = self.level_named.get(text.casefold())
         if level is None:
             self.preview.errors.append(
                 Problem(
@@ -340,11 +362,11 @@ class ImportPlanner:
         measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
         for name, attribute in TEXT_FIELDS.items():
             setattr(measure, attribute, text_of(values.get(name)))
-        due = parse_due_month(values.get("time"))
+        due = self.due_month(values.get("time"))
         measure.due_month, measure.due_note = due.month, due.note
         ratings = self.new_ratings(table, row, measure)
-        leads = [self.lead(name) for name in split_leads(measure.lead_text)]
-        officers = [self.lead(name) for name in split_leads(measure.officer_text)]
+        leads = self.leads_in(measure.lead_text)
+        officers = self.leads_in(measure.officer_text)
         recs = self.references(measure.text, row)
         self.preview.new_rows.append(f"{self.where(row)}: {short(measure.text)}")
 
@@ -354,13 +376,32 @@ class ImportPlanner:
 
     def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
         ratings = []
-        for key, value in row.values.items():
-            if key.startswith("rating:"):
-                ok, level = self.level(table, row, key, value)
-                if ok and level is not None:
-                    period = self.period_for[key.removeprefix("rating:")]
-                    ratings.append(Rating(measure=measure, period=period, level=level))
+        values = row.values
+        for key, period in self.rating_columns(table):
+            ok, level = self.level(table, row, key, values[key])
+            if ok and level is not None:
+                ratings.append(Rating(measure=measure, period=period, level=level))
         return ratings
+
+    def rating_columns(self, table: Table) -> list[tuple[str, Period]]:
+        """(key, period) of the table's rating columns, in the order of its columns."""
+        if id(table) not in self.rating_keys:
+            keys = [key for key in table.headers if key.startswith("rating:")]
+            self.rating_keys[id(table)] = [(key, self.period_for[key.removeprefix("rating:")]) for key in keys]
+        return self.rating_keys[id(table)]
+
+    def due_month(self, value: object) -> DueMonth:
+        """parse_due_month of a Time cell."""
+        key = (type(value), value)
+        if key not in self.due_months:
+            self.due_months[key] = parse_due_month(value)
+        return self.due_months[key]
+
+    def leads_in(self, text: str) -> list[Lead]:
+        """The Lead records a Lead or Responsible Officer cell names (new people get one)."""
+        if text not in self.lead_cells:
+            self.lead_cells[text] = [self.lead(name) for name in split_leads(text)]
+        return list(self.lead_cells[text])
 
     def next_order(self, parent) -> int:
         counter = self.__dict__.setdefault("_orders", {})
@@ -476,7 +517,7 @@ class ImportPlanner:
         if not key.startswith("rating:"):
             return text_of(value)
         text = rating_text(value).casefold()
-        level = next((lv for lv in self.levels if text in lv.names()), None)
+        level = self.level_named.get(text)
         return str(level) if level else ""
 
     def current_values(self, measure: Measure) -> dict[str, str]:
@@ -548,7 +589,7 @@ def apply_import(preview: ImportPreview, user, filename: str) -> None:
     if preview.errors:
         raise ValueError("An import with errors cannot be applied.")
     reason = f"Imported from {filename}"
-    with transaction.atomic(), acting_as(user):
+    with collector_paused(), transaction.atomic(), acting_as(user):
         if preview.new_plan is not None:
             ImportPlanner.save(preview.new_plan, reason)
             if preview.inspection is not None:

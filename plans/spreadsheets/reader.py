@@ -5,6 +5,11 @@ columns.py); one sheet per priority or all in one; blank or merged outcome and
 action cells carry the value above down. Sheets without a recognisable table
 (a summary, notes) are skipped. Our own exports also carry a hidden id per row
 and two hidden sheets, read into `meta` and `exported`.
+
+openpyxl opens the workbook (and refuses what it cannot open); the cells are
+read from each sheet's XML by sheet_xml.py, which gives the same values
+several times faster, except on a sheet with formulas, which openpyxl reads
+with their saved results.
 """
 
 import io
@@ -14,6 +19,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 import openpyxl
@@ -24,6 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from plans.spreadsheets import columns
 from plans.spreadsheets.columns import LAYOUTS, Layout
 from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes, unescape_xstring
+from plans.spreadsheets.sheet_xml import NotPlain, SheetXml, has_formula
 
 HEADER_SEARCH_ROWS = 30
 PRIORITY_TITLE = re.compile(r"^\s*priority\s*(\d+)\s*[:.\-\u2013)]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -91,6 +98,8 @@ class WorkbookContents:
 
 def text_of(value: object) -> str:
     """A cell as text, as a person would read it: 3.0 → "3", a date → "Jan-18"."""
+    if type(value) is str:  # most cells, first
+        return value
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -105,7 +114,9 @@ DAMAGED = (
     InvalidFileException,
     zipfile.BadZipFile,
     KeyError,
+    IndexError,  # a cell pointing past the end of the shared strings
     ExpatError,
+    ParseError,  # openpyxl: a sheet's XML broken after its start (which it reads when opening the workbook)
     ValueError,
     OSError,
     TypeError,
@@ -151,58 +162,71 @@ def read_workbook(data: bytes) -> WorkbookContents:
     return contents
 
 
-def has_formulas(data: bytes) -> bool:
-    """Whether any worksheet holds a formula: only then are cells read one by one, which is slower."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = archive.read(name)
-                if b"<f>" in xml or b"<f " in xml or b":f>" in xml or b":f " in xml:
-                    return True
-    return False
-
-
 def read_sheets(contents: WorkbookContents, book, data: bytes) -> None:
-    formulas_possible = has_formulas(data)
-    cached = None  # the workbook opened again for formulas' saved values, only if there are formulas
+    plain = SheetXml.of(book)
+    formulas = FormulaValues(data)
     for sheet in book.worksheets:
-        if not formulas_possible:
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-            values = grid
-        else:
-            cells = [list(row) for row in sheet.iter_rows()]
-            grid = [[cell.value for cell in row] for row in cells]
-            formulas = [cell for row in cells for cell in row if getattr(cell, "data_type", None) == "f"]
-            values = grid
-            if formulas:
-                cached = cached or openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                values = _values_with_cache(cached[sheet.title], grid, formulas)
+        xml = sheet_xml(sheet)
+        grid = values = None
+        if not has_formula(xml):
+            try:
+                grid = values = plain.values(xml, sheet.max_row, sheet.max_column)
+            except NotPlain:
+                pass
+        if grid is None:
+            grid, values = formulas.read(sheet)
         if sheet.title == columns.META_SHEET:
             read_meta(contents, grid)
         elif sheet.title == columns.EXPORTED_SHEET:
             read_exported(contents, grid)
         elif sheet.title.casefold() not in SKIPPED_SHEETS:
             rows = [[_unescaped(value) for value in row] for row in values]
-            read_sheet(contents, sheet.title, rows, merged_down(sheet))
+            read_sheet(contents, sheet.title, rows, merged_down(xml))
+
+
+def sheet_xml(sheet) -> bytes:
+    source = sheet._get_source()
+    try:
+        return source.read()
+    finally:
+        source.close()
 
 
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
 
 
-def merged_down(sheet) -> list[tuple[int, int, int, int]]:
+def merged_down(xml: bytes) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges that span several rows, as (first column, first row, last column, last row).
 
     openpyxl's read-only mode (which keeps big workbooks fast) does not read
     merges, so they are found in the sheet's XML. Merges across one row only
     (banners, headers) are not values for the cells they cover.
     """
-    source = sheet._get_source()
-    try:
-        xml = source.read()
-    finally:
-        source.close()
     ranges = [range_boundaries(ref.decode()) for ref in MERGE_CELL.findall(xml)]
     return [bounds for bounds in ranges if bounds[3] > bounds[1]]
+
+
+class FormulaValues:
+    """A sheet with formulas read by openpyxl, cell by cell (slower): each formula replaced by its saved value.
+
+    The workbook is opened a second time for the values Excel saved with the
+    formulas, once, and only if a sheet has formulas.
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.cached = None
+
+    def read(self, sheet) -> tuple[list[list[object]], list[list[object]]]:
+        """(the cells as written, formulas as text; the values to import)."""
+        cells = [list(row) for row in sheet.iter_rows()]
+        grid = [[cell.value for cell in row] for row in cells]
+        formulas = [cell for row in cells for cell in row if getattr(cell, "data_type", None) == "f"]
+        if not formulas:
+            return grid, grid
+        if self.cached is None:
+            self.cached = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+        return grid, _values_with_cache(self.cached[sheet.title], grid, formulas)
 
 
 def _unescaped(value: object) -> object:

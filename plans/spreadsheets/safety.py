@@ -6,7 +6,8 @@ type by its first bytes (an .xls, a CSV or a renamed PDF is not an .xlsx),
 the zip's central directory (a truncated or corrupt file), and the declared
 uncompressed sizes and compression ratios of its members (a zip bomb), all
 without inflating anything. XML attacks are refused by defusedxml, which
-openpyxl uses when it is installed; macros are never kept (keep_vba=False).
+openpyxl uses when it is installed and sheet_xml.py uses for the cells;
+macros are never kept (keep_vba=False).
 """
 
 import io

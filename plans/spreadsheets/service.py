@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from plans.models import Inspection, Plan, Scale
+from plans.spreadsheets.bulk import collector_paused
 from plans.spreadsheets.importer import ImportPreview, apply_import, plan_import
 from plans.spreadsheets.reader import Problem, read_workbook
 from plans.spreadsheets.safety import max_upload_bytes, too_large
@@ -33,8 +34,8 @@ def preview_import(
     owner=None,
 ) -> ImportPreview:
     """Read the workbook and work out what importing it would change; nothing is written."""
-    contents = read_workbook(data)
     create = None
     if plan is None:
         create = {"slug": create_slug, "title": title, "scale": scale, "inspection": inspection, "owner": owner}
-    return plan_import(contents, plan, create=create)
+    with collector_paused():
+        return plan_import(read_workbook(data), plan, create=create)
