@@ -8,9 +8,12 @@ newest history id of each table the aggregates read is a version that moves
 with any change: one query reads them all, and an aggregate is cached under
 its arguments and that version.
 
-The version is global, not per plan: a rating saved in one plan recomputes the
-others' aggregates on their next request, which costs what it cost before
-there was a cache. On PostgreSQL history ids are handed out as transactions
+Rating counts and each plan's history up to a period are versioned per period
+(the newest history row of that period's ratings, with the structural
+tables'), so while leads rate the open period only it is counted again. The
+portfolio's other counts take the global version: a rating saved anywhere
+recomputes them on the next request, which costs what it cost before there
+was a cache. On PostgreSQL history ids are handed out as transactions
 insert, not as they commit, so a save committing just after a newer one could
 leave an entry computed without it under the newer version; entries therefore
 also expire after CACHE_SECONDS. SQLite writers commit one at a time, in order.
@@ -92,17 +95,19 @@ def _key(name: str, identity: Hashable) -> str:
     return f"aggregate:{name}:{hashlib.sha256(repr(identity).encode()).hexdigest()}"
 
 
-def cached(name: str, arguments: Hashable, compute: Callable[[], T], version: Hashable | None = None) -> T:
+def cached(
+    name: str, arguments: Hashable, compute: Callable[[], T], version: Callable[[], Hashable] = data_version
+) -> T:
     """compute(), or its result from the last call with the same name and arguments if no data changed since.
 
-    `version`: what the result depends on, if narrower than data_version()
-    (which is read when it is not given). Inside a transaction nothing is
-    cached or read from the cache: what it sees may never be committed (and
-    SQLite hands a rolled-back transaction's ids out again).
+    `version()`: what the result depends on (data_version() unless narrower).
+    Inside a transaction nothing is cached or read from the cache, and the
+    version is not read: what it sees may never be committed (and SQLite
+    hands a rolled-back transaction's ids out again).
     """
     if connection.in_atomic_block:
         return compute()
-    version = data_version() if version is None else version
+    version = version()
     key = _key(name, (arguments, version, connection.settings_dict["NAME"]))
     found = cache.get(key)
     if found is None:

@@ -51,8 +51,12 @@ def latest_upto(plan_id: int, order: int | None, period_ids: list[int]) -> dict[
     """Each measure's Latest over the plan's periods up to `order` (`period_ids`), cached under their versions."""
     if order is None:
         return {}
-    versions = None if connection.in_atomic_block else sorted(period_versions(period_ids).items())
-    return cached("latest_upto", (plan_id, order), lambda: _latest_upto(plan_id, order), version=versions)
+    return cached(
+        "latest_upto",
+        (plan_id, order),
+        lambda: _latest_upto(plan_id, order),
+        version=lambda: sorted(period_versions(period_ids).items()),
+    )
 
 
 def _latest_upto(plan_id: int, order: int) -> dict[int, Latest]:

@@ -164,7 +164,7 @@ class ImportPlanner:
         self.ops = self.preview.operations
         self.created = self.preview.created
         self.links = self.preview.links
-        # Worked out once per different value: a plan repeats a few times ("Ongoing") and people
+        # Worked out once per different value: a plan repeats a few Time texts ("Ongoing") and a few people
         self.due_months: dict[tuple[type, object], DueMonth] = {}
         self.lead_cells: dict[str, list[Lead]] = {}
         self.rating_keys: dict[int, list[tuple[str, Period]]] = {}  # id(table) → its (key, period)s
