@@ -24,8 +24,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from plans.board import compare, default_periods, load_state  # noqa: E402
-from plans.board_pack import pack_context  # noqa: E402
+from plans.board.pack import pack_context  # noqa: E402
+from plans.board.state import compare, default_periods, load_state  # noqa: E402
 from plans.models import Measure, Period, Plan, Rating  # noqa: E402
 
 

@@ -187,7 +187,7 @@ def scene_of(owner) -> Scene:
 
 def measure_page(client: Client, url: str, repeat: int, save_a_rating) -> tuple[list[float], list[float], int, int]:
     """Timings with the aggregates cached (nothing changed between requests); medians of requests just
-    after a rating was saved and with an empty cache (plans.aggregate_cache); the status; the queries."""
+    after a rating was saved and with an empty cache (plans.rollup.cache); the status; the queries."""
     from django.core.cache import cache
 
     start = time.perf_counter()

@@ -22,8 +22,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from plans.as_at_rollup import plan_rollup_as_at  # noqa: E402
-from plans.plan_rollup import plan_rollup  # noqa: E402
+from plans.board.as_at import load_state_as_at  # noqa: E402
+from plans.rollup.plan import plan_rollup  # noqa: E402
 
 
 def best_of(fn, repeat: int = 15) -> float:
@@ -53,7 +53,7 @@ def main() -> None:
         took = best_of(lambda plan=plan: plan_rollup(plan))
         print(f"rollup {measures:>4} measures × {size[2]:>2} periods: {took * 1000:7.2f} ms  ratio {took / base:8.1f}")
         now = timezone.now()
-        took = best_of(lambda plan=plan, now=now: plan_rollup_as_at(plan, now))
+        took = best_of(lambda plan=plan, now=now: load_state_as_at(plan, now).rollups)
         print(f"as-at  {measures:>4} measures × {size[2]:>2} periods: {took * 1000:7.2f} ms  ratio {took / base:8.1f}")
 
 

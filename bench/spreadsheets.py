@@ -139,7 +139,7 @@ def main() -> None:
     from django.conf import settings
 
     from plans.audit import system_user
-    from plans.demo import load_scales
+    from plans.demo.loader import load_scales
     from plans.models import Plan
     from plans.spreadsheets.exporter import export_plan, export_rows, headers
     from plans.spreadsheets.importer import apply_import
@@ -149,7 +149,7 @@ def main() -> None:
     rows = args.rows
     settings.SPREADSHEET_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
     call_command("migrate", verbosity=0)
-    from plans.demo import LoadReport
+    from plans.demo.loader import LoadReport
 
     load_scales(LoadReport())
     data = generate(rows)

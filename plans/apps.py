@@ -6,4 +6,4 @@ class PlansConfig(AppConfig):
     verbose_name = "Improvement plans"
 
     def ready(self) -> None:
-        from plans import board_snapshots  # noqa: F401 - connects the period-closed signal
+        from plans.board import snapshots  # noqa: F401 - connects the period-closed signal

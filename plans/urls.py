@@ -1,15 +1,18 @@
+"""The app's URLs: home, the plan list and a plan's page here; each capability mounts its own."""
+
 from django.urls import include, path
 
-from plans.views import manager, plan_views
+from plans import views
 
 urlpatterns = [
-    path("", manager.home, name="home"),
-    path("", include("plans.urls_owner")),
-    path("plans/<slug:slug>/", plan_views.PlanDetailView.as_view(), name="plan-detail"),
-    path("", include("plans.urls_portfolio")),
-    path("", include("plans.urls_api")),
-    path("", include("plans.urls_manager")),
-    path("", include("plans.urls_board")),
-    path("", include("plans.urls_spreadsheets")),
-    path("", include("plans.urls_publishing")),
+    path("", views.home, name="home"),
+    path("plans/", views.PlanListView.as_view(), name="plan-list"),
+    path("plans/", include("plans.owner.urls")),  # before plans/<slug>/: /plans/new/ starts a plan
+    path("plans/<slug:slug>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<slug:slug>/board/", include("plans.board.urls")),
+    path("plans/<slug:slug>/", include("plans.spreadsheets.urls")),
+    path("portfolio/", include("plans.portfolio.urls")),
+    path("api/", include("plans.api.urls")),
+    path("", include("plans.ratings.urls")),
+    path("", include("plans.publishing.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Whole-plan aggregates kept between requests (plans.aggregate_cache): reused while nothing changes, recomputed
+"""Whole-plan aggregates kept between requests (plans.rollup.cache): reused while nothing changes, recomputed
 after any change, whichever way it was made.
 
 These tests commit (transactional_db), as a request does: inside a transaction nothing is cached.
@@ -10,12 +10,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from plans import portfolio
 from plans.audit import system_user
+from plans.board.staleness import last_updates
 from plans.models import Period, Rating
-from plans.plan_rollup import plan_rollup
+from plans.portfolio import summary as portfolio
+from plans.rollup.plan import plan_rollup
 from plans.spreadsheets.bulk import create_in_bulk
-from plans.staleness import last_updates
 from tests.owner_fixtures import *  # noqa: F403
 
 

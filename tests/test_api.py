@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.demo import DEMO_PASSWORD
+from plans.demo.loader import DEMO_PASSWORD
 from plans.models import Measure, Membership, Rating
 from tests.factories import build_plan
 

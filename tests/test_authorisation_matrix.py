@@ -49,7 +49,7 @@ from plans.models import (
     Rating,
     Recommendation,
 )
-from plans.publishing import publish
+from plans.publishing.services import publish
 from tests.factories import PlanFactory, build_plan
 
 ROLES = ["anonymous", "outsider", "viewer", "lead", "contributor", "owner", "admin"]

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.as_at import end_of_day, load_state_as_at
-from plans.board import load_state
+from plans.board.as_at import end_of_day, load_state_as_at
+from plans.board.state import load_state
 from plans.models import Action, Indicator, IndicatorValue, Measure, Outcome, Period, Plan, Priority, Rating
 from tests.factories import build_plan
 

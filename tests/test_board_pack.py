@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.audit import acting_as
-from plans.board_pack import laid_out, render_pack, static_path
+from plans.board.pack import laid_out, render_pack, static_path
 from plans.models import BoardPackSnapshot, Period, Rating
 from tests.factories import build_plan
 

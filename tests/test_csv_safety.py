@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.csv_safety import escape_cell, write_csv
+from plans.api.csv_safety import escape_cell, write_csv
 
 
 @pytest.mark.parametrize(

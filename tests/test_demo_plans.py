@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from plans.models import Inspection, Lead, Measure, Plan, Rating, Recommendation
-from plans.plan_rollup import plan_rollup
+from plans.rollup.plan import plan_rollup
 
 
 def rollup_json(slug: str) -> dict:

@@ -92,7 +92,7 @@ def test_a_database_failure_part_way_through_a_save_gives_a_clean_error_page_and
 def test_a_database_that_is_unavailable_while_a_page_is_read_gives_the_clean_error_page(
     admin_client_no_raise, thurrock
 ):
-    with mock.patch("plans.views.plan_views.plan_rollup", side_effect=OperationalError("could not connect to server")):
+    with mock.patch("plans.views.plan_rollup", side_effect=OperationalError("could not connect to server")):
         response = admin_client_no_raise.get(reverse("plan-detail", args=[thurrock.slug]))
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()

@@ -12,7 +12,7 @@ def test_a_lead_lands_on_my_measures_with_only_the_measures_they_lead(client, sm
     client.force_login(smurphy)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert "plans/manager/my_measures.html" in [t.name for t in response.templates]
+    assert "plans/ratings/my_measures.html" in [t.name for t in response.templates]
     rows = [row for _plan, priorities in response.context["groups"] for _p, rows in priorities for row in rows]
     assert len(rows) == 6
     assert all(any(lead.name == "S Murphy" for lead in row.measure.leads.all()) for row in rows)

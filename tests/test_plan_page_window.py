@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Period
-from plans.views.plan_views import MEASURES_PER_PAGE
+from plans.views import MEASURES_PER_PAGE
 from tests.factories import build_plan
 
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans import portfolio
 from plans.models import Membership, Period, Plan, Rating
-from plans.plan_rollup import plan_rollup
-from plans.plans_rollup import ScaleLevel, plans_rollup
+from plans.portfolio import summary as portfolio
+from plans.rollup.plan import plan_rollup
+from plans.rollup.plans import ScaleLevel, plans_rollup
 from tests.factories import (
     ActionFactory,
     MeasureFactory,

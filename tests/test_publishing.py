@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from plans.audit import acting_as
 from plans.models import BoardPackSnapshot, Lead, Measure, Period, Publication, PublishingSettings
-from plans.publishing import publish
-from plans.redaction import is_person
+from plans.publishing.redaction import is_person
+from plans.publishing.services import publish
 from tests.factories import build_plan
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from plans.plan_rollup import plan_rollup
+from plans.rollup.plan import plan_rollup
 from tests.factories import build_plan
 
 

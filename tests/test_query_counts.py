@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from plans.models import Measure, Membership, Plan
-from plans.plan_rollup import plan_rollup
+from plans.rollup.plan import plan_rollup
 
 SMALL = {"measures": 20, "periods": 3, "history": 20, "plans": 2}
 LARGE = {"measures": 250, "periods": 12, "history": 1000, "plans": 3}

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import Lead
-from plans.rating_updates import Conflict, RatingChange, save_rating
+from plans.ratings.services import Conflict, RatingChange, save_rating
 from tests.manager_fixtures import *  # noqa: F403
 from tests.manager_fixtures import level, rating_data
 

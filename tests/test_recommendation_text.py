@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.conf import settings
 
-from plans.recommendation_text import RecommendationTextError, parse_recommendations
+from plans.owner.recommendation_text import RecommendationTextError, parse_recommendations
 
 DATA = Path(__file__).parent / "data" / "recommendations"
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"

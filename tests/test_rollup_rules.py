@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plans import rollup
+from plans.rollup import rules as rollup
 
 
 @pytest.mark.parametrize(

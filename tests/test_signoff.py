@@ -79,7 +79,7 @@ def test_a_returned_rating_goes_back_to_submitted_when_the_lead_saves_again(
 def test_a_rating_awaiting_sign_off_counts_in_the_rollup_only_once_approved(
     client, owner, smurphy, signoff_plan, murphy_measure, open_period
 ):
-    from plans.plan_rollup import plan_rollup
+    from plans.rollup.plan import plan_rollup
 
     def priority_one():
         rollup = plan_rollup(signoff_plan, [open_period])[0]

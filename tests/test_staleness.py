@@ -1,11 +1,11 @@
-"""The database's "last updated" (plans/staleness.py) agrees with the challenges' walk through every rating."""
+"""The database's "last updated" (plans/board/staleness.py) agrees with the challenges' walk through every rating."""
 
 import random
 
-from plans.board import load_state
-from plans.challenges import _last_update, find_challenges
+from plans.board.challenges import _last_update, find_challenges
+from plans.board.staleness import last_updates
+from plans.board.state import load_state
 from plans.models import Measure, Rating
-from plans.staleness import last_updates
 from tests.factories import build_plan
 
 

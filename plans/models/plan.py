@@ -5,8 +5,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plans.models.inspection import Inspection, Recommendation
+from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet
 from plans.models.scale import Level, Scale
-from plans.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet
 
 
 class Plan(models.Model):

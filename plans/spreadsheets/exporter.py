@@ -27,8 +27,8 @@ from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plans.models import Measure, Period, Plan, Rating
-from plans.plan_rollup import plan_rollup
-from plans.querysets import PATH_ORDER
+from plans.models.querysets import PATH_ORDER
+from plans.rollup.plan import plan_rollup
 from plans.spreadsheets import columns
 from plans.spreadsheets.columns import COUNCIL, PRIORITY, SEND, Layout
 from plans.spreadsheets.safety import write_text

@@ -2,8 +2,8 @@
 
 The markup is built here rather than in an included template: a plan page shows
 one tag per measure per period (36,000 on a large plan), and an inclusion tag
-copies the whole template context for each one. includes/rating_tag.html and
-includes/score_tag.html call these tags, for templates that include them.
+copies the whole template context for each one. includes/score_tag.html calls
+these tags, for templates that include it.
 """
 
 import math

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from plans.demo import DEMO_PASSWORD
+from plans.demo.loader import DEMO_PASSWORD
 from plans.models import Plan
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from plans.demo import DEMO_PASSWORD
+from plans.demo.loader import DEMO_PASSWORD
 from plans.models import Lead, Measure, Membership, Plan, Rating
 
 pytestmark = pytest.mark.browser

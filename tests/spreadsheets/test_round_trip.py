@@ -231,7 +231,7 @@ def test_an_export_of_another_plan_is_refused(thurrock, send_plan, tmp_path):
 def test_an_export_imports_as_a_new_plan_with_the_same_rollup(thurrock, tmp_path):
     import_file(tmp_path, to_bytes(exported(thurrock)), "thurrock-copy", "--create", "--title", "Copy")
     from plans.models import Plan
-    from plans.plan_rollup import plan_rollup
+    from plans.rollup.plan import plan_rollup
 
     copy = Plan.objects.get(slug="thurrock-copy")
     assert [r.overall for r in plan_rollup(copy)] == [r.overall for r in plan_rollup(thurrock)]

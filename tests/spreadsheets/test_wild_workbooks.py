@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from plans.models import Lead, Measure, Plan
-from plans.plan_rollup import plan_rollup
+from plans.rollup.plan import plan_rollup
 from plans.spreadsheets.reader import read_workbook
 from tests.spreadsheets.workbooks import council_workbook, plan_rows, ratings_of, send_workbook
 
@@ -202,7 +202,7 @@ def test_a_new_plans_records_each_have_one_creation_history_row_with_their_links
     """The bulk insert writes what simple-history would: "+" rows naming user and file, links included."""
     from django.utils import timezone
 
-    from plans.as_at import load_state_as_at
+    from plans.board.as_at import load_state_as_at
     from plans.models import Rating
 
     plan, _output = import_new(tmp_path, council_workbook(thurrock), "history-check", "--user", "owner")

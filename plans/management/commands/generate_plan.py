@@ -5,8 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.audit import command_user
+from plans.demo.synthetic import generate_plans
 from plans.models import Plan
-from plans.synthetic import generate_plans
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from plans.audit import command_user
-from plans.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from plans.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):

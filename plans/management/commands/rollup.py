@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from plans.plan_rollup import plan_rollup, rollup_as_dict
+from plans.rollup.plan import plan_rollup, rollup_as_dict
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from plans.reminders import reminder_digests, send_digests
+from plans.owner.reminders import reminder_digests, send_digests
 
 
 class Command(BaseCommand):

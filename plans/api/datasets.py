@@ -1,0 +1,122 @@
+"""A plan's data as flat tables for other tools (BI, spreadsheets): rollup, measures, ratings.
+
+Each dataset is a list of columns and a list of rows (dicts keyed by column),
+read in a fixed number of queries whatever the plan's size. The API views
+(plans/api/views.py) render them as JSON or CSV.
+"""
+
+from dataclasses import dataclass
+
+from plans.models import Measure, Plan, Rating
+from plans.rollup.plan import plan_rollup, rollup_as_dict
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    columns: list[str]
+    rows: list[dict]
+
+
+MEASURE_COLUMNS = [
+    "measure_id",
+    "priority_id",
+    "priority_number",
+    "outcome_id",
+    "outcome",
+    "action_id",
+    "action",
+    "measure",
+    "lead",
+    "officer",
+    "time",
+    "due_month",
+    "removed",
+    "progress_update",
+]
+
+RATING_COLUMNS = [
+    "rating_id",
+    "measure_id",
+    "period",
+    "period_order",
+    "level_value",
+    "level_label",
+    "status",
+    "updated",
+]
+
+
+def measures(plan: Plan) -> Dataset:
+    """One row per success measure, in plan order (one query)."""
+    rows = [
+        {
+            "measure_id": m.pk,
+            "priority_id": m.action.outcome.priority_id,
+            "priority_number": m.action.outcome.priority.number,
+            "outcome_id": m.action.outcome_id,
+            "outcome": m.action.outcome.statement,
+            "action_id": m.action_id,
+            "action": m.action.text,
+            "measure": m.text,
+            "lead": m.lead_text,
+            "officer": m.officer_text,
+            "time": m.time_text,
+            "due_month": m.due_month.isoformat() if m.due_month else None,
+            "removed": m.removed,
+            "progress_update": m.progress_update,
+        }
+        for m in Measure.objects.of_plan(plan).with_path()
+    ]
+    return Dataset("measures", MEASURE_COLUMNS, rows)
+
+
+def ratings(plan: Plan) -> Dataset:
+    """One row per rating (a measure's level in a period), by period then measure (one query)."""
+    values = (
+        Rating.objects.of_plan(plan)
+        .order_by("period__order", "measure_id")
+        .values_list(
+            "pk", "measure_id", "period__label", "period__order", "level__value", "level__label", "status", "updated"
+        )
+    )
+    rows = [dict(zip(RATING_COLUMNS, (*row[:-1], row[-1].isoformat()), strict=True)) for row in values]
+    return Dataset("ratings", RATING_COLUMNS, rows)
+
+
+def rollup(plan: Plan) -> tuple[dict, Dataset]:
+    """The rollup as `manage.py rollup --json` prints it, and flattened: one row per period and priority.
+
+    The flat table has an "overall" row per period (priority_number blank) and
+    one column per scale level ("level Red") with the number of measures rated at it.
+    """
+    rollups = plan_rollup(plan)
+    as_dict = rollup_as_dict(plan, rollups)
+    labels = list(rollups[0].distribution) if rollups else []
+    columns = ["period", "priority_number", "priority", "score", "rated", "measures", *(f"level {x}" for x in labels)]
+    rows = []
+    for period, period_dict in zip(rollups, as_dict["periods"], strict=True):
+        for p, p_dict in zip(period.priorities, period_dict["priorities"], strict=True):
+            rows.append(
+                {
+                    "period": period.label,
+                    "priority_number": p.number,
+                    "priority": p.title,
+                    "score": p_dict["score"],
+                    "rated": p.rated,
+                    "measures": p.measures,
+                    **{f"level {label}": n for label, n in p.distribution.items()},
+                }
+            )
+        rows.append(
+            {
+                "period": period.label,
+                "priority_number": None,
+                "priority": "Overall",
+                "score": period_dict["overall"],
+                "rated": period.rated,
+                "measures": period.measures,
+                **{f"level {label}": n for label, n in period.distribution.items()},
+            }
+        )
+    return as_dict, Dataset("rollup", columns, rows)

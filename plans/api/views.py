@@ -1,0 +1,66 @@
+"""Read-only JSON and CSV of a plan's rollup, measures and ratings, for a council's BI tools.
+
+Signed-in sessions work, and so does HTTP Basic authentication with the same
+usernames and passwords (for tools that cannot hold a session; use it over
+HTTPS only). A plan the user may not read answers 404, as on the web pages;
+no credentials answer 401 with a Basic challenge.
+"""
+
+import base64
+import binascii
+
+from django.contrib.auth import authenticate
+from django.http import HttpResponse, JsonResponse
+from django.views import View
+
+from plans.access import PlanAccessMixin
+from plans.api import datasets
+from plans.api.csv_safety import write_csv
+
+REALM = "Plan tracker API"
+
+
+def basic_auth_user(request):
+    """The active user named by a valid Authorization: Basic header, or None."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    kind, _, encoded = header.partition(" ")
+    if kind.lower() != "basic" or not encoded:
+        return None
+    try:
+        username, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return authenticate(request, username=username, password=password)
+
+
+class PlanDataView(PlanAccessMixin, View):
+    """/api/plans/<slug>/<dataset>.<fmt>: dataset is rollup, measures or ratings; fmt is json or csv."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            user = basic_auth_user(request)
+            if user is not None:
+                request.user = user  # for this request only: no session is started
+        return super().dispatch(request, *args, **kwargs)
+
+    def handle_no_permission(self):
+        response = JsonResponse(
+            {"error": "Authentication required: sign in, or send HTTP Basic credentials."}, status=401
+        )
+        response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+        return response
+
+    def get(self, request, slug: str, dataset: str, fmt: str):
+        if dataset == "rollup":
+            as_dict, table = datasets.rollup(self.plan)
+        else:
+            table = getattr(datasets, dataset)(self.plan)
+            as_dict = {"plan": self.plan.slug, dataset: table.rows}
+        if fmt == "json":
+            return JsonResponse(as_dict, json_dumps_params={"ensure_ascii": False})
+        body = write_csv(table.columns, ([row.get(column) for column in table.columns] for row in table.rows))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-{dataset}.csv"'
+        return response

@@ -1,0 +1,325 @@
+"""The board's view of a plan: two periods compared, the heatmap, trends and what moved.
+
+`load_state` reads everything the dashboard and the board pack need in a fixed
+number of queries; `plans.board.as_at.load_state_as_at` builds the same shape from
+the history tables. `compare` turns a state into the figures the board reads.
+The scores come from plans.rollup.plan (the rule lives in plans.rollup.rules).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from plans.board import charts
+from plans.board.challenges import Challenge, find_challenges, is_complete
+from plans.board.staleness import last_updates
+from plans.cells import parse_due_month
+from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, Rating
+from plans.progress import current_period
+from plans.rollup import rules as rollup
+from plans.rollup.plan import plan_rollup, published_figures
+
+
+@dataclass
+class PlanState:
+    """A plan's periods, measures and ratings, now or as at a past moment."""
+
+    plan: Plan
+    periods: list[Period]
+    levels: list[Level]
+    measures: list[Measure]  # each with .action.outcome.priority loaded
+    ratings: dict[tuple[int, int], "RatingRow | Rating"]  # (measure id, period id) → rating, with .level
+    rollups: list[rollup.PeriodRollup]
+    published: dict[tuple[int, int | None], Decimal]  # (period id, priority number or None) → printed score
+    indicators: dict[int, list[Indicator]] = field(default_factory=dict)  # measure id → linked indicators
+    as_at: object = None  # a datetime when the state is from history
+    all_periods: list[Period] = field(default_factory=list)  # when `periods` is a window of them
+    # When only some periods' ratings were read: {measure id: order of its last updated period up to
+    # `updated_upto`} from plans.board.staleness (the challenges cannot walk back through ratings not read).
+    last_updates: dict[int, int] | None = None
+    updated_upto: Period | None = None
+
+    def rating(self, measure: Measure, period: Period | None) -> Rating | None:
+        return None if period is None else self.ratings.get((measure.pk, period.pk))
+
+    def period(self, label: str | None) -> Period | None:
+        return period_labelled(self.periods, label)
+
+
+def period_labelled(periods: list[Period], label: str | None) -> Period | None:
+    """The period with this label (as in ?period=01/18), or None."""
+    return next((p for p in periods if p.label == label), None)
+
+
+class RatingRow(NamedTuple):
+    """The part of a Rating the board reads; far cheaper than model instances (or dataclasses) for 36,000 ratings."""
+
+    measure_id: int
+    period_id: int
+    level: Level
+    reason: str
+    update: str
+    status: str
+
+    @property
+    def level_id(self) -> int:
+        return self.level.pk
+
+
+def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[int, list[Indicator]]:
+    """{measure id: its indicators, values in month order}, in two queries.
+
+    With `as_at`, each indicator's values are those recorded by then (from the
+    values' history, still two queries): a value entered or corrected later
+    does not show in a view of the plan as it stood.
+    """
+    links = (
+        Measure.indicators.through.objects.filter(**{f"measure__{k}": v for k, v in measure_filter.items()})
+        .select_related("indicator")
+        .order_by("indicator__priority__number", "indicator__order", "indicator_id")  # the same on every database
+    )
+    if as_at is None:
+        links = links.prefetch_related(Prefetch("indicator__values", queryset=IndicatorValue.objects.order_by("month")))
+    found: dict[int, list[Indicator]] = {}
+    for link in links:
+        found.setdefault(link.measure_id, []).append(link.indicator)
+    if as_at is not None:
+        _values_as_at({i.pk: i for indicators in found.values() for i in indicators}, as_at)
+    return found
+
+
+def _values_as_at(indicators: dict[int, Indicator], when: datetime) -> None:
+    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table)."""
+    values: dict[int, list[IndicatorValue]] = {pk: [] for pk in indicators}
+    records = (
+        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(indicators))
+        .latest_of_each()
+        .as_instances()
+    )
+    for value in sorted(records, key=lambda v: v.month):
+        values[value.indicator_id].append(value)
+    for pk, indicator in indicators.items():
+        indicator._prefetched_objects_cache = {"values": values[pk]}
+
+
+def load_state(
+    plan: Plan,
+    periods: list[Period] | None = None,
+    rated: Iterable[Period | None] | None = None,
+    upto: Period | None = None,
+) -> PlanState:
+    """The plan as it stands now: a constant number of queries whatever its size.
+
+    `periods`: the plan's periods if the caller has read them already. `rated`:
+    read only these periods' ratings (the dashboard compares two periods, the
+    pack shows six; a 36-period plan has six times more), None for every
+    period. With `rated`, `upto` is the period whose challenges will be asked
+    for: when each measure was last updated up to it comes from the database.
+    """
+    periods = list(plan.periods.all()) if periods is None else periods
+    levels = list(plan.scale.levels.all())
+    by_level = {level.pk: level for level in levels}
+    measures = list(Measure.objects.of_plan(plan).with_path())
+    if rated is None:
+        rows = Rating.objects.of_plan(plan)
+    else:
+        rows = Rating.objects.filter(period_id__in={period.pk for period in rated if period is not None})
+    rows = rows.order_by().values_list("measure_id", "period_id", "level_id", "reason", "update", "status")
+    ratings = {
+        (measure_id, period_id): RatingRow(measure_id, period_id, by_level[level_id], reason, update, status)
+        for measure_id, period_id, level_id, reason, update, status in rows
+    }
+    return PlanState(
+        plan=plan,
+        periods=periods,
+        levels=levels,
+        measures=measures,
+        ratings=ratings,
+        rollups=plan_rollup(plan, periods),
+        published=published_figures(plan),
+        indicators=linked_indicators(action__outcome__priority__plan=plan),
+        last_updates=last_updates(upto) if rated is not None and upto is not None else None,
+        updated_upto=upto if rated is not None else None,
+    )
+
+
+def compared_periods(periods: list[Period], previous: Period | None, current: Period | None) -> list[Period | None]:
+    """The periods whose ratings two compared periods need: both, and the one before `current` (big jumps)."""
+    before = periods[periods.index(current) - 1] if current is not None and periods.index(current) else None
+    return [previous, current, before]
+
+
+def default_periods(periods: list[Period]) -> tuple[Period | None, Period | None]:
+    """The period pages show by default (plans.progress.current_period: the open one, else the last closed one)
+    and the one before it."""
+    current = current_period(periods)
+    if current is None:
+        return None, None
+    index = periods.index(current)
+    return (periods[index - 1] if index else None), current
+
+
+def reference_month(period: Period) -> date:
+    """The month a period stands for: its end date, a month in its label ("01/18"), else this month."""
+    if period.ends:
+        return period.ends.replace(day=1)
+    parsed = parse_due_month(period.label).month
+    return parsed or timezone.localdate().replace(day=1)
+
+
+def change_words(previous: Decimal | None, current: Decimal | None) -> dict:
+    """The change in a score as an arrow and words (never the arrow alone)."""
+    delta = rollup.change(previous, current)
+    if delta is None:
+        return {"delta": None, "arrow": "–", "words": "not comparable", "direction": "none"}
+    if delta > 0:
+        return {"delta": delta, "arrow": "↑", "words": f"up {delta}", "direction": "up"}
+    if delta < 0:
+        return {"delta": delta, "arrow": "↓", "words": f"down {-delta}", "direction": "down"}
+    return {"delta": delta, "arrow": "→", "words": "no change", "direction": "same"}
+
+
+@dataclass
+class Movement:
+    measure: Measure
+    before: Rating | None
+    after: Rating | None
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.after.level.value > self.before.level.value else "down"
+
+    @property
+    def steps(self) -> int:
+        return abs(self.after.level.value - self.before.level.value)
+
+
+@dataclass
+class Comparison:
+    state: PlanState
+    previous: Period | None
+    current: Period | None
+    summary: list[dict]
+    overall: dict
+    heatmap: list[dict]
+    distribution_labels: list[Level]
+    moved_up: list[Movement]
+    moved_down: list[Movement]
+    overdue: list[tuple[Measure, Rating | None]]
+    not_rated: list[Measure]
+    lowest: list[tuple[Measure, Rating]]
+    challenges: list[Challenge]
+    differences: int
+    rated: int = 0
+    measures: int = 0
+
+
+def _scored(state: PlanState, period: Period | None, number: int | None):
+    if period is None:
+        return None, None
+    index = state.periods.index(period)
+    period_rollup = state.rollups[index]
+    if number is None:
+        score = period_rollup.overall
+    else:
+        score = next(p.score for p in period_rollup.priorities if p.number == number)
+    published = state.published.get((period.pk, number))
+    return score, published
+
+
+def _cell(state, period, number) -> dict:
+    score, published = _scored(state, period, number)
+    return {"score": score, "published": published, "differs": published is not None and published != score}
+
+
+def summary_rows(state: PlanState, previous: Period | None, current: Period | None) -> list[dict]:
+    """One row per priority: previous, current, the change, and the current distribution of levels."""
+    if not state.rollups:
+        return []
+    rows = []
+    current_rollup = state.rollups[state.periods.index(current)] if current else None
+    for index, priority in enumerate(state.rollups[0].priorities):
+        before, after = _cell(state, previous, priority.number), _cell(state, current, priority.number)
+        in_current = current_rollup.priorities[index] if current_rollup else None
+        rows.append(
+            {
+                "number": priority.number,
+                "title": priority.title,
+                "previous": before,
+                "current": after,
+                "change": change_words(before["score"], after["score"]),
+                "distribution": list(in_current.distribution.values()) if in_current else [],
+                "rated": in_current.rated if in_current else 0,
+                "measures": in_current.measures if in_current else 0,
+            }
+        )
+    return rows
+
+
+def heatmap_rows(state: PlanState) -> list[dict]:
+    """Priorities × every period, with a trend line per priority."""
+    if not state.rollups:
+        return []
+    low = min((lvl.value for lvl in state.levels), default=1)
+    high = max((lvl.value for lvl in state.levels), default=5)
+    rows = []
+    for index, priority in enumerate(state.rollups[0].priorities):
+        points = [(p.label, r.priorities[index].score) for p, r in zip(state.periods, state.rollups, strict=True)]
+        rows.append(
+            {
+                "number": priority.number,
+                "title": priority.title,
+                "scores": [score for _label, score in points],
+                "trend": charts.trend_svg(f"Priority {priority.number} score by period", points, low, high),
+            }
+        )
+    return rows
+
+
+def compare(state: PlanState, previous: Period | None, current: Period | None) -> Comparison:
+    """Everything the dashboard shows for two periods of a plan."""
+    moved_up, moved_down, overdue, not_rated, lowest = [], [], [], [], []
+    bottom = min((lvl.value for lvl in state.levels), default=1)
+    due_by = reference_month(current) if current else None
+    for measure in state.measures:
+        if measure.removed:
+            continue
+        before, after = state.rating(measure, previous), state.rating(measure, current)
+        if before and after and before.level.value != after.level.value:
+            movement = Movement(measure, before, after)
+            (moved_up if movement.direction == "up" else moved_down).append(movement)
+        if current is None:
+            continue
+        if after is None:
+            not_rated.append(measure)
+        elif after.level.value == bottom:
+            lowest.append((measure, after))
+        if due_by and measure.due_month and measure.due_month < due_by and not (after and is_complete(after.level)):
+            overdue.append((measure, after))
+    summary = summary_rows(state, previous, current)
+    overall = {"previous": _cell(state, previous, None), "current": _cell(state, current, None)}
+    overall["change"] = change_words(overall["previous"]["score"], overall["current"]["score"])
+    differences = sum(row[when]["differs"] for row in [*summary, overall] for when in ("previous", "current"))
+    return Comparison(
+        state=state,
+        previous=previous,
+        current=current,
+        summary=summary,
+        overall=overall,
+        heatmap=heatmap_rows(state),
+        distribution_labels=state.levels,
+        moved_up=sorted(moved_up, key=lambda m: -m.steps),
+        moved_down=sorted(moved_down, key=lambda m: -m.steps),
+        overdue=overdue,
+        not_rated=not_rated,
+        lowest=lowest,
+        challenges=find_challenges(state, current, due_by),
+        differences=differences,
+        rated=sum(row["rated"] for row in summary),
+        measures=sum(row["measures"] for row in summary),
+    )

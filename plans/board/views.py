@@ -1,0 +1,329 @@
+"""The board's pages: dashboard, indicators, recommendations coverage, the board pack. Glue only."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+
+from plans import permissions
+from plans.access import PlanAccessMixin
+from plans.board import charts
+from plans.board.as_at import end_of_day, load_state_as_at
+from plans.board.coverage import plan_coverage
+from plans.board.data import measures_data, ratings_csv
+from plans.board.evidence import evidence
+from plans.board.indicator_entry import record_value
+from plans.board.indicator_table import indicator_rows
+from plans.board.pack import pdf_from_html, render_pack
+from plans.board.pack_workbook import pack_workbook
+from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
+from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
+from plans.rollup.plan import plan_rollup, rollup_as_dict
+from plans.views import MEASURES_PER_PAGE, recent_periods
+
+
+def read_as_at(request) -> tuple[date | None, str | None]:
+    """The `as_at` GET parameter as a date, or an error naming the field."""
+    text = request.GET.get("as_at", "").strip()
+    if not text:
+        return None, None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, f"As at: “{text}” is not a date; use the form 2018-02-28."
+    if day > date.today():
+        return None, "As at: the date must be today or earlier."
+    return day, None
+
+
+class ComparisonMixin(PlanAccessMixin):
+    """Reads ?previous=&current= (period labels) and ?as_at= (a date) into self.comparison."""
+
+    def get_comparison(self):
+        request = self.request
+        day, error = read_as_at(request)
+        if error:
+            messages.error(request, error)
+        state = load_state_as_at(self.plan, end_of_day(day)) if day else None
+        periods = state.periods if state else list(self.plan.periods.all())
+        previous, current = default_periods(periods)
+        for name in ("previous", "current"):
+            label = request.GET.get(name)
+            if label:
+                chosen = period_labelled(periods, label)
+                if chosen is None:
+                    messages.error(request, f"{name.title()} period: this plan has no period “{label}”.")
+                elif name == "previous":
+                    previous = chosen
+                else:
+                    current = chosen
+        if state is None:  # live: read the ratings of the compared periods only
+            rated = compared_periods(periods, previous, current)
+            state = load_state(self.plan, periods, rated=rated, upto=current)
+        return compare(state, previous, current), day
+
+
+class DashboardView(ComparisonMixin, TemplateView):
+    template_name = "plans/board/dashboard.html"
+    LIST_SIZE = 50  # a board reads the first fifty; a 97-measure plan's lists are rarely longer
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        comparison, day = self.get_comparison()
+        packs = BoardPackSnapshot.objects.filter(plan=self.plan).select_related("period", "created_by").defer("html")
+        context.update(c=comparison, as_at=day, levels=comparison.state.levels, frozen_packs=packs.defer("figures"))
+        context.update(self.list_lengths())
+        return context
+
+    def list_lengths(self) -> dict:
+        """Each list (challenges, what moved, overdue…) shows its first LIST_SIZE; ?full=1 shows them all."""
+        if self.request.GET.get("full"):
+            return {"list_limit": None}
+        query = self.request.GET.copy()
+        query["full"] = "1"
+        return {"list_limit": self.LIST_SIZE, "full_lists_url": f"?{query.urlencode()}"}
+
+
+class BoardPackMixin(PlanAccessMixin):
+    """The pack for ?period= (default: the open period); a closed period's frozen snapshot when there is one."""
+
+    def chosen(self) -> tuple[Period, BoardPackSnapshot | None]:
+        periods = list(self.plan.periods.all())
+        label = self.request.GET.get("period")
+        if label:
+            period = period_labelled(periods, label)
+            if period is None:
+                raise Http404(f"This plan has no period “{label}”.")
+        else:
+            period = default_periods(periods)[1]
+            if period is None:
+                raise Http404("This plan has no reporting periods yet.")
+        snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
+        version = self.request.GET.get("version")
+        if version:
+            return period, get_object_or_404(snapshots, version=version if version.isdigit() else -1)
+        if period.status == Period.Status.CLOSED:
+            return period, snapshots.first()
+        return period, None
+
+
+class BoardPackView(BoardPackMixin, View):
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        return HttpResponse(snapshot.html if snapshot else render_pack(self.plan, period))
+
+
+class BoardPackPdfView(BoardPackMixin, View):
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        if snapshot is None:
+            pdf = pdf_from_html(render_pack(self.plan, period))
+        else:
+            if snapshot.pdf is None:  # a frozen pack's PDF never changes: make it once
+                snapshot.pdf = pdf_from_html(snapshot.html)
+                snapshot.save(update_fields=["pdf"])
+            pdf = bytes(snapshot.pdf)
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+
+
+class BoardPackWorkbookView(BoardPackMixin, View):
+    """The pack's tables as an .xlsx; a frozen pack's come from its stored HTML, so they are as tabled."""
+
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        html = snapshot.html if snapshot else render_pack(self.plan, period)
+        if snapshot:
+            made = f"Frozen when {period.label} closed: version {snapshot.version}, {snapshot.created:%d %B %Y %H:%M}"
+        else:
+            made = f"Live: the plan as it stood at {timezone.localtime():%d %B %Y %H:%M}"
+        cover = [
+            ("Organisation", self.plan.organisation),
+            ("Plan", self.plan.title),
+            ("Board report", f"Reporting period {period.label}"),
+            ("Produced", made),
+        ]
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
+        response = HttpResponse(
+            pack_workbook(html, cover),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+
+class CoverageView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        periods = list(self.plan.periods.all())
+        label = self.request.GET.get("period")
+        period = period_labelled(periods, label) or default_periods(periods)[1]
+        state = load_state(self.plan, periods, rated=[period])
+        coverage = plan_coverage(state, period)
+        context.update(
+            coverage=coverage,
+            period=period,
+            periods=state.periods,
+            levels=state.levels,
+            evidence_links=True,
+            unanswered=[item for ic in coverage for item in ic.unanswered],
+        )
+        return context
+
+
+class EvidenceView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/evidence.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        recommendation = get_object_or_404(
+            Recommendation.objects.select_related("inspection"),
+            pk=self.kwargs["pk"],
+            inspection__in=self.plan.inspections.all(),
+        )
+        context.update(evidence(self.plan, recommendation))
+        return context
+
+
+class IndicatorsView(PlanAccessMixin, TemplateView):
+    template_name = "plans/board/indicators.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.number = kwargs["number"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        self.priority = get_object_or_404(self.plan.priorities, number=self.number)
+        self.indicators = list(
+            self.priority.indicators.prefetch_related(
+                Prefetch("values", queryset=IndicatorValue.objects.order_by("month"))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.load()
+        months, rows = indicator_rows(self.indicators)
+        context.update(
+            priority=self.priority,
+            priorities=self.plan.priorities.all(),
+            months=months,
+            rows=rows,
+            indicator_links=True,
+            month_names=charts.MONTH_ABBR,
+            can_record=permissions.can_record_indicators(self.request.user, self.plan),
+            history=IndicatorValue.history.filter(indicator_id__in=[i.pk for i in self.indicators])
+            .select_related("history_user")
+            .order_by("-history_date")[:20],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_record_indicators(request.user, self.plan):
+            raise PermissionDenied("Only the plan's owners can enter indicator values.")
+        self.load()
+        entry = record_value(self.indicators, request.POST)
+        if entry.errors:
+            context = self.get_context_data(errors=entry.errors, posted=request.POST)
+            return self.render_to_response(context, status=400)
+        verb = "Added" if entry.created else "Changed"
+        messages.success(
+            request, f"{verb} {entry.value.indicator.name}: {entry.value.month:%b %Y} = {entry.value.value}."
+        )
+        return redirect("board-indicators", slug=self.plan.slug, number=self.number)
+
+
+class PlanAsAtView(PlanAccessMixin, TemplateView):
+    """The plan page (rollup and every row) as the plan stood at the end of ?as_at=."""
+
+    template_name = "plans/board/plan_as_at.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        day, error = read_as_at(self.request)
+        if error:
+            messages.error(self.request, error)
+        day = day or date.today()
+        show_all = self.request.GET.get("periods") == "all"
+        state = load_state_as_at(self.plan, end_of_day(day), window=lambda periods: recent_periods(periods, show_all))
+        page = Paginator(state.measures, MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            as_at=day,
+            all_periods=state.all_periods,
+            page=page,
+            query=query.urlencode(),
+            **plan_page_rows(state, page.object_list),
+        )
+        return context
+
+
+def plan_page_rows(state, measures=None) -> dict:
+    """The plan page's context (plans/plan_detail.html) built from a PlanState (for `measures`, default all)."""
+    periods = state.periods
+
+    def cell(period, score, number):
+        published = state.published.get((period.pk, number))
+        return {"period": period, "score": score, "published": published, "differs": published not in (None, score)}
+
+    summary = []
+    if state.rollups:
+        for index, first in enumerate(state.rollups[0].priorities):
+            scores = [
+                cell(p, r.priorities[index].score, first.number) for p, r in zip(periods, state.rollups, strict=True)
+            ]
+            summary.append({"priority": first, "scores": scores})
+    by_priority: dict = {}
+    for measure in state.measures if measures is None else measures:
+        priority = measure.action.outcome.priority
+        by_priority.setdefault(priority.pk, (priority, []))[1].append(
+            {"measure": measure, "ratings": [state.rating(measure, p) for p in periods]}
+        )
+    return {
+        "periods": periods,
+        "summary": summary,
+        "overall": [cell(p, r.overall, None) for p, r in zip(periods, state.rollups, strict=True)],
+        "priorities": list(by_priority.values()),
+    }
+
+
+class RollupJsonView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(rollup_as_dict(self.plan, plan_rollup(self.plan)))
+
+
+class MeasuresJsonView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(measures_data(load_state(self.plan)))
+
+
+class RatingsCsvView(PlanAccessMixin, View):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(ratings_csv(load_state(self.plan)), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-ratings.csv"'
+        return response
+
+
+class IndicatorsIndexView(PlanAccessMixin, View):
+    """The indicators of the plan's first priority (the nav links here)."""
+
+    def get(self, request, *args, **kwargs):
+        first = self.plan.priorities.order_by("number").first()
+        if first is None:
+            raise Http404("This plan has no priorities yet.")
+        return redirect("board-indicators", slug=self.plan.slug, number=first.number)

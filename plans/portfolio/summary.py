@@ -1,0 +1,347 @@
+"""The portfolio: every plan a user may see, each summed up in one row, in a fixed number of queries.
+
+For each plan: the current period (the open one, else the latest with
+ratings) and its overall score against the previous period's, the trend of the
+overall score, the share of measures rated, and three counts the board chases:
+
+- overdue: measures still in the plan whose due month has passed and whose
+  latest rating is not a "complete" level (or that were never rated);
+- stale: measures still in the plan not rated in the current period nor the
+  one before it (not rated for two or more periods);
+- awaiting sign-off: ratings a lead submitted that the owner has not approved.
+
+"Complete" levels are those coloured blue or grey (Thurrock 4 and 5, BRAG's
+Completed); a scale with no such colour counts its top level as complete.
+Scores come from plans/rollup/plans.py, so the figures are the plan page's.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from plans.models import Measure, Period, Plan, Rating
+from plans.rollup import rules as rollup
+from plans.rollup.cache import cached
+from plans.rollup.plans import PlanRollups, ScaleLevel, plans_rollup
+
+COMPLETE_COLOURS = {"blue", "grey"}
+TREND_PERIODS = 12  # the trend: a year of monthly periods up to the current one
+MEASURE_PLAN = "action__outcome__priority__plan_id"
+
+
+def complete_values(levels: Iterable[ScaleLevel]) -> set[int]:
+    """The values of a scale's "complete" levels: blue or grey ones, else the top level."""
+    levels = list(levels)
+    complete = {level.value for level in levels if level.colour in COMPLETE_COLOURS}
+    if not complete and levels:
+        complete = {max(level.value for level in levels)}
+    return complete
+
+
+def current_index(periods: list[Period], rollups: list[rollup.PeriodRollup]) -> int | None:
+    """Position of the period the board reads now: the last open one, else the latest with ratings."""
+    open_ones = [i for i, period in enumerate(periods) if period.status == Period.Status.OPEN]
+    if open_ones:
+        return open_ones[-1]
+    rated = [i for i, period_rollup in enumerate(rollups) if period_rollup.rated]
+    return rated[-1] if rated else None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    score: Decimal | None
+
+
+@dataclass
+class PlanSummary:
+    """One row of the portfolio."""
+
+    plan: Plan
+    levels: list[ScaleLevel]
+    current: Period | None = None
+    previous: Period | None = None
+    score: Decimal | None = None
+    previous_score: Decimal | None = None
+    trend: list[TrendPoint] = field(default_factory=list)
+    rated: int = 0
+    measures: int = 0
+    overdue: int = 0
+    stale: int = 0
+    awaiting_signoff: int = 0
+
+    @property
+    def change(self) -> Decimal | None:
+        return rollup.change(self.previous_score, self.score)
+
+    @property
+    def change_size(self) -> Decimal | None:
+        return None if self.change is None else abs(self.change)
+
+    @property
+    def direction(self) -> str | None:
+        """ "up", "down", "same", or None when there is nothing to compare."""
+        if self.change is None:
+            return None
+        return "up" if self.change > 0 else "down" if self.change < 0 else "same"
+
+    @property
+    def rated_share(self) -> int | None:
+        """Whole per cent of the plan's measures rated in the current period."""
+        if self.current is None or not self.measures:
+            return None
+        return round(100 * self.rated / self.measures)
+
+    @property
+    def owner_label(self) -> str:
+        return owner_label(self.plan)
+
+    @property
+    def sparkline(self) -> "Sparkline":
+        return sparkline(self.trend, max((level.value for level in self.levels), default=1))
+
+    @property
+    def current_level(self) -> ScaleLevel | None:
+        """The scale level the score has reached (2.6 → level 2), for its colour."""
+        if self.score is None:
+            return None
+        reached = [level for level in self.levels if level.value <= self.score]
+        return reached[-1] if reached else None
+
+
+def owner_label(plan: Plan) -> str:
+    """Who owns the plan, as printed on it, else the owner's name on the tracker."""
+    if plan.owner_name:
+        return plan.owner_name
+    if plan.owner is not None:
+        return plan.owner.get_full_name() or plan.owner.get_username()
+    return ""
+
+
+def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
+    """A PlanSummary for each plan, in eight queries whatever the number of plans.
+
+    The plans should come with select_related("owner") if owner_label is read.
+    """
+    plans = list(plans)
+    all_rollups = plans_rollup(plans, recent=TREND_PERIODS)
+    summaries = {plan.pk: _summary(plan, all_rollups[plan.pk]) for plan in plans}
+    if not summaries:
+        return []
+    complete = {plan.pk: complete_values(all_rollups[plan.pk].levels) for plan in plans}
+    recent = {
+        pk: [summary.previous.pk, summary.current.pk]
+        for pk, summary in summaries.items()
+        if summary.current is not None and summary.previous is not None
+    }
+    current = {pk: summary.current.pk for pk, summary in summaries.items() if summary.current is not None}
+    for pk, n in overdue_counts(complete, today, current).items():
+        summaries[pk].overdue = n
+    for pk, n in stale_counts(recent).items():
+        summaries[pk].stale = n
+    for pk, n in signoff_counts(summaries).items():
+        summaries[pk].awaiting_signoff = n
+    return [summaries[plan.pk] for plan in plans]
+
+
+def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
+    summary = PlanSummary(plan=plan, levels=data.levels)
+    index = current_index(data.periods, data.rollups)
+    if index is None:
+        return summary
+    # The trend runs up to the current period: planned periods have nothing to show yet.
+    upto = slice(0, index + 1)
+    summary.trend = [
+        TrendPoint(period.label, r.overall) for period, r in zip(data.periods[upto], data.rollups[upto], strict=True)
+    ]
+    summary.current = data.periods[index]
+    summary.score = data.rollups[index].overall
+    summary.rated = data.rollups[index].rated
+    summary.measures = data.rollups[index].measures
+    if index > 0:
+        summary.previous = data.periods[index - 1]
+        summary.previous_score = data.rollups[index - 1].overall
+    return summary
+
+
+def overdue_counts(
+    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None = None
+) -> dict[int, int]:
+    """{plan id: measures past their due month whose latest rating is not complete}, in one grouped query.
+
+    current: {plan id: its current period's id}. A measure rated in its plan's
+    current period has that as its latest rating, found by the (measure,
+    period) index; only the others look back for their latest one, which on a
+    36-period plan is most of the work. Kept until plan data changes
+    (plans.rollup.cache).
+    """
+    arguments = (
+        sorted((pk, tuple(sorted(values))) for pk, values in complete.items()),
+        today,
+        sorted((current or {}).items()),
+    )
+    return cached("overdue_counts", repr(arguments), lambda: _overdue_counts(complete, today, current))
+
+
+def _overdue_counts(
+    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None
+) -> dict[int, int]:
+    latest = Rating.objects.latest_per_measure("level__value")
+    if current:
+        # One rating per measure and period: no ordering (Rating's default one joins five tables to sort one row).
+        in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period")).order_by()
+        current_period = Case(*(When(**{MEASURE_PLAN: plan}, then=Value(period)) for plan, period in current.items()))
+        measures = Measure.objects.annotate(current_period=current_period).annotate(
+            latest=Coalesce(Subquery(in_current.values("level__value")[:1]), latest)
+        )
+    else:
+        measures = Measure.objects.annotate(latest=latest)
+    rows = (
+        measures.filter(**{f"{MEASURE_PLAN}__in": list(complete)}, removed=False, due_month__lt=today.replace(day=1))
+        .values(MEASURE_PLAN, "latest")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if row["latest"] not in complete[row[MEASURE_PLAN]]:
+            counts[row[MEASURE_PLAN]] += row["n"]
+    return counts
+
+
+def stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
+    """{plan id: measures with no rating in either of the plan's two latest periods}, in one query.
+
+    recent: {plan id: [previous period id, current period id]}. Kept until plan
+    data changes (plans.rollup.cache).
+    """
+    if not recent:
+        return {}
+    return cached(
+        "stale_counts", repr(sorted((pk, tuple(pair)) for pk, pair in recent.items())), lambda: _stale_counts(recent)
+    )
+
+
+def _stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
+    period_ids = [pk for pair in recent.values() for pk in pair]
+    rated_lately = Rating.objects.filter(measure=OuterRef("pk"), period_id__in=period_ids)
+    rows = (
+        Measure.objects.filter(**{f"{MEASURE_PLAN}__in": list(recent)}, removed=False)
+        .filter(~Exists(rated_lately))
+        .values(MEASURE_PLAN)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row[MEASURE_PLAN]: row["n"] for row in rows}
+
+
+def signoff_counts(plan_ids: Iterable[int]) -> dict[int, int]:
+    """{plan id: ratings submitted by leads and awaiting the owner's sign-off}, in one query."""
+    rows = (
+        Rating.objects.filter(period__plan_id__in=list(plan_ids), status=Rating.Status.SUBMITTED)
+        .values("period__plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["period__plan_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A small trend line: SVG geometry plus the words that say the same thing."""
+
+    width: int
+    height: int
+    segments: list[str]  # polyline "x,y x,y" runs, broken where a period has no score
+    dots: list[tuple[float, float]]
+    text: str
+
+
+def sparkline(trend: list[TrendPoint], top: int, width: int = 120, height: int = 36, pad: int = 5) -> Sparkline:
+    """Lay the trend out between the whole levels around its scores (at most 1 to `top`), periods evenly spaced.
+
+    Zooming to the whole levels either side makes a move of half a level
+    visible, while a line within one band still reads as within one band.
+    """
+    scores = [float(p.score) for p in trend if p.score is not None]
+    low = max(1, math.floor(min(scores, default=1)))
+    high = min(max(top, low + 1), max(math.ceil(max(scores, default=top)), low + 1))
+    step = (width - 2 * pad) / max(len(trend) - 1, 1)
+    span = high - low
+    segments, run, dots = [], [], []
+    for i, point in enumerate(trend):
+        if point.score is None:
+            if run:
+                segments.append(" ".join(run))
+            run = []
+            continue
+        x = round(pad + i * step, 1)
+        y = round(height - pad - (float(point.score) - low) / span * (height - 2 * pad), 1)
+        run.append(f"{x},{y}")
+        dots.append((x, y))
+    if run:
+        segments.append(" ".join(run))
+    words = ", ".join(f"{p.label} {p.score if p.score is not None else 'not rated'}" for p in trend)
+    return Sparkline(width, height, segments, dots, f"Overall score by period: {words}." if trend else "No periods.")
+
+
+# Sorting and filtering the rows, as the page's GET parameters ask.
+
+SORTS: dict[str, Callable[[PlanSummary], object]] = {
+    "title": lambda s: s.plan.title.casefold(),
+    "score": lambda s: s.score,
+    "change": lambda s: s.change,
+    "rated": lambda s: s.rated_share,
+}
+
+
+def sort_summaries(summaries: list[PlanSummary], sort: str) -> list[PlanSummary]:
+    """Sorted by "title", "score", "change" or "rated"; a leading "-" sorts descending. Blanks go last."""
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"), SORTS["title"])
+    present = [s for s in summaries if key(s) is not None]
+    missing = [s for s in summaries if key(s) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+@dataclass(frozen=True)
+class Filters:
+    owner: str = ""
+    department: str = ""
+    status: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "Filters":
+        return cls(
+            owner=query.get("owner", "").strip(),
+            department=query.get("department", "").strip(),
+            status=query.get("status", "").strip(),
+        )
+
+    def keeps(self, plan: Plan) -> bool:
+        return (
+            (not self.owner or owner_label(plan) == self.owner)
+            and (not self.department or plan.department == self.department)
+            and (not self.status or plan.status == self.status)
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.owner or self.department or self.status)
+
+
+def filter_choices(plans: Iterable[Plan]) -> dict[str, list]:
+    """The owners, departments and statuses that occur among the plans, for the filter form."""
+    plans = list(plans)
+    statuses = {plan.status for plan in plans}
+    return {
+        "owners": sorted({owner_label(plan) for plan in plans} - {""}, key=str.casefold),
+        "departments": sorted({plan.department for plan in plans} - {""}, key=str.casefold),
+        "statuses": [(value, label) for value, label in Plan.Status.choices if value in statuses],
+    }

@@ -1,0 +1,129 @@
+"""Publishing pages: the owners' publications page, and the public read-only pack. Glue only."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import TemplateView
+
+from plans import permissions
+from plans.access import PlanAccessMixin
+from plans.models import BoardPackSnapshot, Publication
+from plans.publishing.forms import PublishForm, PublishingSettingsForm
+from plans.publishing.services import publication_pdf, publish, settings_for, withdraw
+
+
+class PublisherMixin(PlanAccessMixin):
+    """The plan's publishers only (plans/permissions.can_publish)."""
+
+    def check_publisher(self):
+        if not permissions.can_publish(self.request.user, self.plan):
+            raise PermissionDenied("Only the plan's owners can publish its board packs.")
+
+
+class PublicationsView(PublisherMixin, TemplateView):
+    """Every frozen pack with a Publish form, the redaction setting, and the publications so far."""
+
+    template_name = "plans/publishing/publications.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check_publisher()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_publisher()
+        if request.POST.get("form") == "settings":
+            form = PublishingSettingsForm(request.POST, instance=settings_for(self.plan))
+            form.save()
+            state = "replaced by roles" if form.instance.redact_names else "shown"
+            messages.success(request, f"Saved: officers' names will be {state} in packs published from now on.")
+            return redirect("publications", slug=self.plan.slug)
+        snapshot_id = request.POST.get("snapshot", "")
+        if not snapshot_id.isdigit():
+            messages.error(request, "Choose which frozen board pack to publish.")
+            return self.render_to_response(self.get_context_data(), status=400)
+        snapshot = get_object_or_404(BoardPackSnapshot.objects.defer("pdf"), plan=self.plan, pk=snapshot_id)
+        form = PublishForm(request.POST, prefix=f"pack-{snapshot.pk}")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(failed=(snapshot.pk, form)), status=400)
+        publication = publish(snapshot, form.cleaned_data["audience"], request.user)
+        messages.success(
+            request, f"Published {snapshot.period.label} (version {snapshot.version}) for {publication.audience}."
+        )
+        return redirect(f"{request.path}#publication-{publication.pk}")
+
+    def get_context_data(self, failed=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        snapshots = (
+            BoardPackSnapshot.objects.filter(plan=self.plan)
+            .select_related("period", "created_by")
+            .defer("html", "figures", "pdf")
+        )
+        packs = []
+        for snapshot in snapshots:
+            form = PublishForm(prefix=f"pack-{snapshot.pk}")
+            if failed and failed[0] == snapshot.pk:
+                form = failed[1]
+            packs.append({"snapshot": snapshot, "form": form})
+        publications = (
+            Publication.objects.filter(snapshot__plan=self.plan)
+            .select_related("snapshot__period", "published_by", "withdrawn_by")
+            .defer("html", "pdf", "snapshot__html", "snapshot__figures", "snapshot__pdf")
+        )
+        context.update(
+            packs=packs,
+            failed_form=failed[1] if failed else None,
+            publications=publications,
+            settings_form=PublishingSettingsForm(instance=settings_for(self.plan)),
+        )
+        return context
+
+
+class WithdrawView(PublisherMixin, View):
+    def post(self, request, *args, **kwargs):
+        self.check_publisher()
+        publication = get_object_or_404(
+            Publication.objects.select_related("snapshot__period").defer(
+                "html", "pdf", "snapshot__html", "snapshot__pdf"
+            ),
+            snapshot__plan=self.plan,
+            pk=kwargs["pk"],
+        )
+        withdraw(publication, request.user)
+        messages.success(
+            request,
+            f"Withdrawn: {publication.snapshot.period.label} for {publication.audience}. "
+            "Its address now answers “not found”.",
+        )
+        return redirect("publications", slug=self.plan.slug)
+
+
+def live_publication(token: str, *fields: str) -> Publication:
+    """The publication at this address, or 404 (never 403) when there is none or it was withdrawn."""
+    found = Publication.objects.live().filter(token=token).only("pk", "token", *fields).first()
+    if found is None:
+        raise Http404("Nothing is published at this address.")
+    return found
+
+
+class PublishedPackView(View):
+    """The published pack: no login needed; the stored, redacted HTML and nothing else."""
+
+    def get(self, request, token):
+        publication = live_publication(token, "html")
+        response = HttpResponse(publication.html)
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "no-cache"  # a withdrawal must take effect at once
+        return response
+
+
+class PublishedPackPdfView(View):
+    def get(self, request, token):
+        publication = live_publication(token, "html", "pdf", "audience", "published_at")
+        response = HttpResponse(publication_pdf(publication), content_type="application/pdf")
+        name = slugify(f"board report {publication.audience} {publication.published_at:%Y-%m-%d}")[:80]
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        response["Cache-Control"] = "no-cache"
+        return response

@@ -1,0 +1,116 @@
+"""Forms a lead fills in: this period's rating with an update, a comment, evidence."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from plans.models import Measure
+from plans.models.manager import Comment, Evidence
+from plans.ratings.services import RatingChange, needs_reason_levels
+
+MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse_month(text: str) -> date | None:
+    """'2018-03' (what <input type=month> sends) → 1 March 2018; blank → None."""
+    if not text or not text.strip():
+        return None
+    match = MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationError("Enter the due month as a year and month, for example 2018-03.")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Rating for this period",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating for this period."},
+    )
+    update = forms.CharField(
+        label="Progress update",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write a progress update."},
+    )
+    due_month = forms.CharField(
+        label="Due month", required=False, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2018-03"})
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the rating is at one of the two lowest levels, or when the due month changes.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, measure: Measure, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.levels = sorted(levels, key=lambda level: level.value)
+        self.fields["level"].choices = [(str(level.pk), str(level)) for level in self.levels]
+        self.low_levels = needs_reason_levels(self.levels)
+
+    def clean_due_month(self):
+        return parse_month(self.cleaned_data.get("due_month", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        level = self.chosen_level()
+        due_changed = "due_month" in cleaned and cleaned["due_month"] != self.measure.due_month
+        reason = cleaned.get("reason", "").strip()
+        if not reason and level is not None and level.pk in self.low_levels:
+            self.add_error("reason", f"Give a reason for rating it {level.value} {level.label}.")
+        elif not reason and due_changed:
+            self.add_error("reason", "Give a reason for changing the due month.")
+        return cleaned
+
+    def chosen_level(self):
+        wanted = self.cleaned_data.get("level")
+        return next((level for level in self.levels if str(level.pk) == wanted), None)
+
+    def change(self) -> RatingChange:
+        return RatingChange(
+            level=self.chosen_level(),
+            update=self.cleaned_data["update"].strip(),
+            reason=self.cleaned_data.get("reason", "").strip(),
+            due_month=self.cleaned_data.get("due_month"),
+            version=self.cleaned_data["version"],
+        )
+
+
+def rating_initial(measure: Measure, rating, version: int | None = None) -> dict:
+    """The form's starting values: the current rating, update and due month."""
+    return {
+        "level": str(rating.level_id) if rating else None,
+        "update": rating.update if rating and rating.update else measure.progress_update,
+        "reason": rating.reason if rating else "",
+        "due_month": measure.due_month.strftime("%Y-%m") if measure.due_month else "",
+        "version": measure.version if version is None else version,
+    }
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        labels = {"text": "Add a comment"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"text": {"required": "Write a comment."}}
+
+
+class EvidenceForm(forms.ModelForm):
+    link = forms.URLField(label="Or a link", required=False, assume_scheme="https", max_length=500)
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "file", "link"]
+        labels = {"title": "What it shows", "file": "File", "link": "Or a link"}
+        error_messages = {"title": {"required": "Say what the evidence shows."}}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("link"):
+            raise ValidationError("Attach a file or give a link.")
+        return cleaned

@@ -1,0 +1,82 @@
+"""A plan's rollup for every period, read from the database in a fixed number of queries."""
+
+from collections import defaultdict
+
+from plans.models import Measure, Period, Plan, PublishedScore, Rating
+from plans.rollup import rules as rollup
+from plans.rollup.cache import cached_per_period
+
+
+def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.PeriodRollup]:
+    """Rollups of every period of the plan (or of the periods given), in order.
+
+    Five queries whatever the plan's size: periods, priorities, levels, the
+    grouped rating counts and the measure counts per priority; outside a
+    transaction one more, for the periods' data versions, and only the
+    periods whose ratings changed are counted again (plans.rollup.cache).
+    """
+    if periods is None:
+        periods = list(plan.periods.all())
+    priorities = list(plan.priorities.values_list("number", "title"))
+    levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
+    by_period = period_counts([period.pk for period in periods])
+    measures = Measure.objects.of_plan(plan).counts_by_priority()
+    return [
+        rollup.period_rollup(period.label, priorities, levels, by_period[period.pk], measures) for period in periods
+    ]
+
+
+def period_counts(period_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+    """{period id: {(priority number, level value): approved ratings}}: one grouped query for the periods whose
+    ratings changed since they were last counted, the cache for the rest (plans.rollup.cache)."""
+
+    def count(ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+        by_period = counts_by_period(Rating.objects.filter(period_id__in=ids).counted().level_counts())
+        return {pk: by_period.get(pk, {}) for pk in ids}
+
+    return cached_per_period("period_counts", period_ids, count)
+
+
+def counts_by_period(counts: dict[tuple[int, int, int], int]) -> dict[int, dict[tuple[int, int], int]]:
+    """Grouped counts {(period id, priority number, level value): n} split per period, in one pass."""
+    by_period: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for (period_id, number, value), n in counts.items():
+        by_period[period_id][(number, value)] = n
+    return by_period
+
+
+def published_figures(plan: Plan, periods=None) -> dict:
+    """{(period id, priority number or None for overall): score} as the council printed them, in one query."""
+    scores = PublishedScore.objects.filter(plan=plan).select_related("priority")
+    if periods is not None:
+        scores = scores.filter(period__in=periods)
+    return {(s.period_id, s.priority.number if s.priority else None): s.score for s in scores}
+
+
+def rollup_as_dict(plan: Plan, rollups: list[rollup.PeriodRollup]) -> dict:
+    """The JSON shape of `manage.py rollup --json`: scores as one-decimal strings or None."""
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "plan": plan.slug,
+        "periods": [
+            {
+                "label": period.label,
+                "overall": text(period.overall),
+                "distribution": period.distribution,
+                "priorities": [
+                    {
+                        "number": p.number,
+                        "title": p.title,
+                        "score": text(p.score),
+                        "rated": p.rated,
+                        "measures": p.measures,
+                    }
+                    for p in period.priorities
+                ],
+            }
+            for period in rollups
+        ],
+    }
