@@ -1,11 +1,13 @@
 """A plan and its tree: Plan → Priority → Outcome → Action → Measure, rated per Period."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plans.models.inspection import Inspection, Recommendation
-from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet
+from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet, month_of
 from plans.models.scale import Level, Scale
 
 
@@ -43,6 +45,29 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The plan's periods in their order; pass a list already read to save the query (a page reads them once).
+
+    def open_period(self, periods: "list[Period] | None" = None) -> "Period | None":
+        """The period open for updates (at most one is; the last if ever several)."""
+        open_ones = [p for p in self._periods(periods) if p.status == Period.Status.OPEN]
+        return open_ones[-1] if open_ones else None
+
+    def current_period(self, periods: "list[Period] | None" = None) -> "Period | None":
+        """The period pages show by default: the open one, else the last closed one, else the first."""
+        periods = self._periods(periods)
+        started = [p for p in periods if p.status != Period.Status.PLANNED]
+        return self.open_period(periods) or (started[-1] if started else (periods[0] if periods else None))
+
+    def previous_period(self, period: "Period | None", periods: "list[Period] | None" = None) -> "Period | None":
+        """The period just before `period` in the plan's order."""
+        if period is None:
+            return None
+        earlier = [p for p in self._periods(periods) if p.order < period.order]
+        return earlier[-1] if earlier else None
+
+    def _periods(self, periods: "list[Period] | None") -> "list[Period]":
+        return sorted(self.periods.all() if periods is None else periods, key=lambda p: p.order)
+
 
 class Period(models.Model):
     """A reporting period: the plan's ratings "as at" one board meeting."""
@@ -70,6 +95,11 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_editable(self) -> bool:
+        """Ratings can be set only in the open period: a closed one is read-only, a planned one not yet started."""
+        return self.status == self.Status.OPEN
 
 
 class Priority(models.Model):
@@ -174,6 +204,11 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def is_overdue(self, latest_level: Level | None, on: date | None = None) -> bool:
+        """MeasureQuerySet.overdue's rule for one measure whose latest rating's level is already read."""
+        due = self.due_month is not None and self.due_month < month_of(on)
+        return due and not self.removed and not (latest_level is not None and latest_level.is_complete)
 
 
 class Rating(models.Model):

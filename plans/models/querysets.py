@@ -1,7 +1,25 @@
-"""Query logic for plans: rollups as database aggregates, measures with their path."""
+"""Query logic for plans: rollups as database aggregates, measures with their path, and the rules
+that pick measures out — not complete, overdue, not rated in a period, outstanding — each defined here once.
+
+"Complete" follows the scale (plans.models.scale.COMPLETE_COLOURS): a measure
+whose latest rating is at a blue or grey level is done, so it is neither
+overdue nor chased for an update. "Latest" is the rating of the last period it
+was rated in, up to a given period when a page looks at one (the board reads
+the plan as it stood in that period).
+"""
+
+from datetime import date
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from plans.models.scale import COMPLETE_COLOURS
+
+
+def month_of(day: date | None = None) -> date:
+    """The first day of `day`'s month (today's by default): due months are compared month by month."""
+    return (day or timezone.localdate()).replace(day=1)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -24,6 +42,42 @@ PATH_ORDER = (
 class MeasureQuerySet(models.QuerySet):
     def of_plan(self, plan) -> "MeasureQuerySet":
         return self.filter(action__outcome__priority__plan=plan)
+
+    def in_plan(self) -> "MeasureQuerySet":
+        """Still in the plan: removed measures are kept with their history but no longer rated or chased."""
+        return self.filter(removed=False)
+
+    def with_latest_colour(self, upto=None) -> "MeasureQuerySet":
+        """Annotated with `latest_colour`: the colour of the measure's latest rating (up to the period `upto`)."""
+        from plans.models import Rating
+
+        return self.annotate(latest_colour=Rating.objects.latest_per_measure("level__colour", upto=upto))
+
+    def not_complete(self, upto=None) -> "MeasureQuerySet":
+        """Measures whose latest rating (up to `upto`) is not at a complete level, or that were never rated."""
+        # Spelled out: exclude() alone would drop the never-rated ones, whose latest colour is NULL.
+        complete = Q(latest_colour__in=COMPLETE_COLOURS)
+        return self.with_latest_colour(upto).filter(Q(latest_colour__isnull=True) | ~complete)
+
+    def overdue(self, on: date | None = None, upto=None) -> "MeasureQuerySet":
+        """Still in the plan, due in a month before `on`'s month (today's), and not complete (as at `upto`).
+
+        The one definition of "overdue": the plan page's badge and filter, My
+        measures, the portfolio's count, the board and the reminders all ask it.
+        """
+        return self.in_plan().filter(due_month__lt=month_of(on)).not_complete(upto)
+
+    def not_rated_in(self, period) -> "MeasureQuerySet":
+        """Measures with no rating in `period`."""
+        from plans.models import Rating
+
+        return self.exclude(Exists(Rating.objects.filter(measure=OuterRef("pk"), period=period)))
+
+    def outstanding(self, period) -> "MeasureQuerySet":
+        """What leads still owe for a period open for updates: in the plan, not complete, not rated in it."""
+        if period is None or not period.is_editable:
+            return self.none()
+        return self.in_plan().not_rated_in(period).not_complete()
 
     def with_path(self) -> "MeasureQuerySet":
         """Measures with their action, outcome and priority fetched in the same query."""
@@ -50,9 +104,17 @@ class RatingQuerySet(models.QuerySet):
     def of_plan(self, plan) -> "RatingQuerySet":
         return self.filter(period__plan=plan)
 
-    def latest_per_measure(self, field: str) -> Subquery:
-        """`field` of the measure's latest rating (the last period it was rated in), to annotate measures with."""
-        return Subquery(self.filter(measure=OuterRef("pk")).order_by("-period__order").values(field)[:1])
+    def latest_per_measure(self, field: str, upto=None) -> Subquery:
+        """`field` of the measure's latest rating (the last period it was rated in, up to the period `upto`
+        when given), to annotate measures with. The one "latest rating of a measure"."""
+        ratings = self.filter(measure=OuterRef("pk"))
+        if upto is not None:
+            ratings = ratings.filter(period__plan_id=upto.plan_id, period__order__lte=upto.order)
+        return Subquery(ratings.order_by("-period__order").values(field)[:1])
+
+    def awaiting_signoff(self) -> "RatingQuerySet":
+        """Ratings a lead submitted that the plan's owner has not yet approved or returned."""
+        return self.filter(status="submitted")
 
     def counted(self) -> "RatingQuerySet":
         """The ratings a rollup counts: approved ones (a rating awaiting sign-off counts once approved)."""

@@ -2,10 +2,22 @@
 
 Scales are data, one per plan (plans may share one). "Not rated" is never a
 level: an unrated measure simply has no Rating for the period.
+
+A level's colour carries two rules every page, export and command uses:
+complete (blue or grey: Thurrock's 4 and 5, BRAG's "Completed") and delay
+(red or amber). The reason rule belongs to the scale: a rating at one of its
+two lowest levels must say why.
 """
 
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+# A measure whose latest rating is at one of these colours is done: never overdue, never chased.
+COMPLETE_COLOURS = frozenset({"blue", "grey"})
+# Levels that report a delay (not started, or started with some delay).
+DELAY_COLOURS = frozenset({"red", "amber"})
+# How many of a scale's lowest levels need a reason.
+LEVELS_NEEDING_REASON = 2
 
 
 class Scale(models.Model):
@@ -20,6 +32,11 @@ class Scale(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def levels_needing_reason(self) -> set[int]:
+        """Ids of the scale's two lowest levels: a rating there must say why (reads the prefetched levels)."""
+        ordered = sorted(self.levels.all(), key=lambda level: level.value)
+        return {level.pk for level in ordered[:LEVELS_NEEDING_REASON]}
 
     def level_for(self, text: str) -> "Level | None":
         """The level a cell's text names: its number, label or an alias ("3 ", "Green")."""
@@ -64,6 +81,16 @@ class Level(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} {self.label}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Completed levels (blue, grey) are never overdue and need no chasing."""
+        return self.colour in COMPLETE_COLOURS
+
+    @property
+    def signals_delay(self) -> bool:
+        """Red and amber: not started, or started with some delay."""
+        return self.colour in DELAY_COLOURS
 
     def names(self) -> set[str]:
         """Every spelling that means this level, case-folded."""
