@@ -71,10 +71,10 @@ def can_rate(user, measure: Measure, period: Period) -> bool:
     plan = period.plan
     role = role_in(user, plan)
     if role == Membership.Role.OWNER:
-        return period.status == Period.Status.OPEN
+        return period.is_editable
     return (
         role == Membership.Role.CONTRIBUTOR
-        and period.status == Period.Status.OPEN
+        and period.is_editable
         and not measure.removed
         and leads_measure(user, measure)
     )

@@ -141,7 +141,7 @@ def test_the_pack_query_count_does_not_grow_with_the_plan(client, alice, django_
 def test_the_dashboard_query_count_does_not_grow_with_the_plan(client, alice, django_assert_num_queries, size):
     plan = build_plan(*size)
     client.force_login(alice)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(reverse("board-dashboard", args=[plan.slug]))
     assert response.status_code == 200
 

@@ -56,7 +56,7 @@ PAGES = {
     "measure-detail:lead": Page(14, lambda scene: {"pk": scene.measure.pk}, as_user="lead"),
     "measure-rate": Page(9, lambda scene: {"pk": scene.measure.pk}, as_user="lead"),
     "plan-signoff": Page(5, plan_slug),
-    "portfolio": Page(11),
+    "portfolio": Page(14),
     "board-dashboard": Page(17, plan_slug),
     "board-pack": Page(24, plan_slug),
     "board-coverage": Page(18, plan_slug),

@@ -54,7 +54,7 @@ class ComparisonMixin(PlanAccessMixin):
             messages.error(request, error)
         state = load_state_as_at(self.plan, end_of_day(day)) if day else None
         periods = state.periods if state else list(self.plan.periods.all())
-        previous, current = default_periods(periods)
+        previous, current = default_periods(self.plan, periods)
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
@@ -66,7 +66,7 @@ class ComparisonMixin(PlanAccessMixin):
                 else:
                     current = chosen
         if state is None:  # live: read the ratings of the compared periods only
-            rated = compared_periods(periods, previous, current)
+            rated = compared_periods(self.plan, periods, previous, current)
             state = load_state(self.plan, periods, rated=rated, upto=current)
         return compare(state, previous, current), day
 
@@ -103,7 +103,7 @@ class BoardPackMixin(PlanAccessMixin):
             if period is None:
                 raise Http404(f"This plan has no period “{label}”.")
         else:
-            period = default_periods(periods)[1]
+            period = default_periods(self.plan, periods)[1]
             if period is None:
                 raise Http404("This plan has no reporting periods yet.")
         snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
@@ -171,7 +171,7 @@ class CoverageView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
-        period = period_labelled(periods, label) or default_periods(periods)[1]
+        period = period_labelled(periods, label) or default_periods(self.plan, periods)[1]
         state = load_state(self.plan, periods, rated=[period])
         coverage = plan_coverage(state, period)
         context.update(
@@ -259,7 +259,9 @@ class PlanAsAtView(PlanAccessMixin, TemplateView):
             messages.error(self.request, error)
         day = day or date.today()
         show_all = self.request.GET.get("periods") == "all"
-        state = load_state_as_at(self.plan, end_of_day(day), window=lambda periods: recent_periods(periods, show_all))
+        state = load_state_as_at(
+            self.plan, end_of_day(day), window=lambda periods: recent_periods(self.plan, periods, show_all)
+        )
         page = Paginator(state.measures, MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -33,9 +33,12 @@ class Scale(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def levels_needing_reason(self) -> set[int]:
-        """Ids of the scale's two lowest levels: a rating there must say why (reads the prefetched levels)."""
-        ordered = sorted(self.levels.all(), key=lambda level: level.value)
+    def levels_needing_reason(self, levels: "list[Level] | None" = None) -> set[int]:
+        """Ids of the scale's two lowest levels: a rating there must say why.
+
+        `levels`: the scale's levels if the caller has read them already.
+        """
+        ordered = sorted(self.levels.all() if levels is None else levels, key=lambda level: level.value)
         return {level.pk for level in ordered[:LEVELS_NEEDING_REASON]}
 
     def level_for(self, text: str) -> "Level | None":

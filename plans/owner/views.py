@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from plans import permissions, progress
+from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.models import Action, Measure, Outcome, Period, Priority, Rating
 from plans.owner import periods as period_rules
@@ -57,7 +57,7 @@ class PeriodsView(OwnerMixin, TemplateView):
         context.update(
             periods=[(period, rated.get(period.pk, 0)) for period in periods],
             measures=Measure.objects.of_plan(self.plan).filter(removed=False).count(),
-            open_period=progress.open_period(periods),
+            open_period=self.plan.open_period(periods),
             next_planned=period_rules.next_planned(periods),
             open_form=kwargs.get("open_form") or OpenPeriodForm(),
             reopen_form=kwargs.get("reopen_form") or ReopenPeriodForm(),
@@ -107,7 +107,7 @@ class MissingUpdatesView(OwnerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        period = progress.open_period(list(self.plan.periods.all()))
+        period = self.plan.open_period()
         groups = missing_updates(self.plan, period)
         context.update(
             period=period,

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from plans.models import Measure
 from plans.models.manager import Comment, Evidence
-from plans.ratings.services import RatingChange, needs_reason_levels
+from plans.ratings.services import RatingChange
 
 MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -50,7 +50,7 @@ class RatingForm(forms.Form):
         self.measure = measure
         self.levels = sorted(levels, key=lambda level: level.value)
         self.fields["level"].choices = [(str(level.pk), str(level)) for level in self.levels]
-        self.low_levels = needs_reason_levels(self.levels)
+        self.low_levels = self.levels[0].scale.levels_needing_reason(self.levels) if self.levels else set()
 
     def clean_due_month(self):
         return parse_month(self.cleaned_data.get("due_month", ""))

@@ -15,8 +15,6 @@ from django.db import transaction
 
 from plans.models import Level, Measure, Period, Plan, Rating
 
-COMPLETE_COLOURS = {"blue", "grey"}
-
 
 @dataclass(frozen=True)
 class RatingChange:
@@ -43,34 +41,6 @@ class Conflict(Exception):
         super().__init__(f"Measure {measure.pk} is at version {measure.version}.")
         self.measure = measure
         self.rating = rating
-
-
-def open_period(periods) -> Period | None:
-    """The period open for updates (the latest, if a plan has several open), from an ordered list."""
-    open_ones = [period for period in periods if period.status == Period.Status.OPEN]
-    return open_ones[-1] if open_ones else None
-
-
-def previous_period(periods, period: Period | None) -> Period | None:
-    """The period just before `period` in the plan's order."""
-    if period is None:
-        return None
-    earlier = [p for p in periods if p.order < period.order]
-    return earlier[-1] if earlier else None
-
-
-def needs_reason_levels(levels) -> set[int]:
-    """Ids of the scale's two lowest levels: a rating there must say why."""
-    return {level.pk for level in sorted(levels, key=lambda level: level.value)[:2]}
-
-
-def is_complete(level: Level | None) -> bool:
-    """Completed levels (blue, grey) are never overdue and need no chasing."""
-    return level is not None and level.colour in COMPLETE_COLOURS
-
-
-def is_overdue(due_month: date | None, level: Level | None, today: date) -> bool:
-    return due_month is not None and due_month < today.replace(day=1) and not is_complete(level)
 
 
 def initial_status(plan: Plan, by_owner: bool) -> str:

@@ -23,7 +23,7 @@ from plans.access import PlanAccessMixin
 from plans.models import Comment, Evidence, Membership, Rating
 from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, rating_initial
 from plans.ratings.my_measures import build_rows, grouped, led_by, measures_with_context
-from plans.ratings.services import Conflict, open_period, save_rating, sign_off
+from plans.ratings.services import Conflict, save_rating, sign_off
 from plans.ratings.timeline import measure_timeline
 
 MY_MEASURES_PER_PAGE = 100  # a lead has tens; a page of a hundred rows stays quick to render and to read
@@ -60,7 +60,7 @@ class MeasureMixin(LoginRequiredMixin):
         if not permissions.can_view(request.user, self.plan):
             raise Http404("No such measure.")
         self.periods = list(self.plan.periods.all())
-        self.period = open_period(self.periods)
+        self.period = self.plan.open_period(self.periods)
         self.levels = sorted(self.plan.scale.levels.all(), key=lambda level: level.value)
         return super().dispatch(request, *args, **kwargs)
 

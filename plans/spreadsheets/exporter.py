@@ -125,7 +125,7 @@ class PlanExporter:
         self.layout = layout or choose_layout(plan, self.periods)
         self.one_sheet = one_sheet or not self.layout.has_structure_columns
         self.columns = headers(self.layout, self.periods, self.one_sheet)
-        self.open_periods = {p.label for p in self.periods if p.status == Period.Status.OPEN}
+        self.open_periods = {p.label for p in self.periods if p.is_editable}
         self.sheet_priorities: dict[str, int] = {}
         self.book = WorkbookWithRows(Workbook())
         self.styles = self.body_styles(self.book.workbook)
