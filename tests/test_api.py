@@ -106,11 +106,15 @@ def test_ratings_come_one_row_each_with_period_level_and_status(client, board_me
     assert list(rows[0]) == [
         "rating_id",
         "measure_id",
+        "priority_number",
+        "measure",
         "period",
         "period_order",
         "level_value",
         "level_label",
         "status",
+        "reason",
+        "update",
         "updated",
     ]
 
@@ -176,10 +180,11 @@ def test_the_api_is_read_only(client, alice, thurrock):
     assert client.post(url(thurrock, "ratings", "json")).status_code == 405
 
 
-@pytest.mark.parametrize(("dataset", "most"), [("rollup", 10), ("measures", 6), ("ratings", 6)])
+@pytest.mark.parametrize(("dataset", "most"), [("rollup", 10), ("measures", 8), ("ratings", 6)])
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_the_query_count_does_not_grow_with_the_plan(client, bob, dataset, most, fmt):
-    """Session, user, plan, its levels and the user's role; then one query for the data (five for the rollup)."""
+    """Session, user, plan, its levels and the user's role; then the data: one query for the ratings, three for the
+    measures with their rating in each period, five for the rollup."""
     counts = []
     for size in [(1, 2, 1), (4, 10, 6)]:
         plan = build_plan(*size)

@@ -62,14 +62,11 @@ PAGES = {
     "board-coverage": Page(18, plan_slug),
     "board-indicators": Page(7, lambda scene: {"slug": scene.plan.slug, "number": 1}),
     "board-plan-as-at": Page(12, plan_slug),
-    "board-data-rollup": Page(9, plan_slug),
-    "board-data-measures": Page(13, plan_slug),
-    "board-data-ratings": Page(13, plan_slug),
     "owner-periods": Page(8, plan_slug),
     "owner-missing-updates": Page(7, plan_slug),
     "owner-structure": Page(10, plan_slug),
     "api-plan-data:rollup.json": Page(9, api("rollup", "json")),
-    "api-plan-data:measures.json": Page(5, api("measures", "json")),
+    "api-plan-data:measures.json": Page(7, api("measures", "json")),
     "api-plan-data:ratings.csv": Page(5, api("ratings", "csv")),
 }
 

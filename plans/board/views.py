@@ -6,19 +6,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.board import charts
 from plans.board.as_at import end_of_day, load_state_as_at
 from plans.board.coverage import plan_coverage
-from plans.board.data import measures_data, ratings_csv
 from plans.board.evidence import evidence
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
@@ -26,7 +26,6 @@ from plans.board.pack import pdf_from_html, render_pack
 from plans.board.pack_workbook import pack_workbook
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
 from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
-from plans.rollup.plan import plan_rollup, rollup_as_dict
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
@@ -304,21 +303,15 @@ def plan_page_rows(state, measures=None) -> dict:
     }
 
 
-class RollupJsonView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        return JsonResponse(rollup_as_dict(self.plan, plan_rollup(self.plan)))
+class DataMovedView(RedirectView):
+    """The board's earlier data addresses answer with a permanent redirect to the one data API."""
 
+    permanent = True
+    http_method_names = ["get", "head"]
+    dataset = fmt = ""
 
-class MeasuresJsonView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        return JsonResponse(measures_data(load_state(self.plan)))
-
-
-class RatingsCsvView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        response = HttpResponse(ratings_csv(load_state(self.plan)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-ratings.csv"'
-        return response
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("api-plan-data", kwargs={"slug": kwargs["slug"], "dataset": self.dataset, "fmt": self.fmt})
 
 
 class IndicatorsIndexView(PlanAccessMixin, View):
