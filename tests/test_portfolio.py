@@ -260,3 +260,16 @@ def test_owners_and_leads_still_land_on_the_plan_list(client, db):
         response = client.get(reverse("home"))
         assert response.status_code == 200
         assert f'href="{reverse("portfolio")}"' in response.content.decode()
+
+
+def test_the_portfolio_and_the_dashboard_count_the_same_measures_not_updated(client, board_member, thurrock):
+    """With 03/18 open, a measure whose 01/18 rating repeated its Initial level with no new words is not updated."""
+    thurrock.periods.filter(label="01/18").update(status=Period.Status.CLOSED)
+    thurrock.periods.filter(label="03/18").update(status=Period.Status.OPEN)
+    client.force_login(board_member)
+    dashboard = client.get(reverse("board-dashboard", args=[thurrock.slug])).context["c"]
+    assert dashboard.current.label == "03/18"
+    stale = [ch for ch in dashboard.challenges if ch.kind == "stale"]
+    (row,) = [r for r in client.get(reverse("portfolio")).context["rows"] if r.plan == thurrock]
+    assert row.current.label == "03/18"
+    assert row.stale == len(stale) > 0
