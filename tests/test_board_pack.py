@@ -74,11 +74,6 @@ def close(period, user, status=Period.Status.CLOSED):
         period.save()
 
 
-@pytest.fixture
-def open_period(thurrock):
-    return thurrock.periods.get(label="01/18")
-
-
 def test_closing_a_period_freezes_its_pack(client, alice, thurrock, open_period):
     close(open_period, alice)
     snapshot = BoardPackSnapshot.objects.get(period=open_period)

@@ -5,8 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.models import Comment, Period, Rating
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import rating_data
+from tests.factories import rating_data
 
 # Expected status per user for S Murphy's measure. bob has no role in the plan (404: not revealed);
 # janet is a contributor who leads other measures; board is a viewer.

@@ -6,9 +6,7 @@ from django.urls import reverse
 
 from plans.models import Comment, Evidence, Period
 from plans.models.manager import EVIDENCE_MAX_BYTES
-from tests.factories import LeadFactory, build_plan
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import rating_data
+from tests.factories import LeadFactory, build_plan, rating_data
 
 
 @pytest.fixture

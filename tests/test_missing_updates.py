@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from plans.models import Lead, Measure, Period, Rating
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def reminders(*args) -> str:

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from plans.models import Lead, Measure, Period, Rating
 from tests.factories import LeadFactory, MeasureFactory, build_plan
-from tests.manager_fixtures import *  # noqa: F403
 
 
 def test_a_lead_lands_on_my_measures_with_only_the_measures_they_lead(client, smurphy):

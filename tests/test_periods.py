@@ -7,7 +7,6 @@ from django.urls import reverse
 from plans import permissions
 from plans.models import Period, Rating
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def post(client, plan, **data):

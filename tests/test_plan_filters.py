@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def shown(client, plan, **params) -> list[str]:

@@ -26,19 +26,13 @@ from tests.factories import (
 TODAY = datetime.date(2026, 11, 24)
 
 
-@pytest.fixture
-def board_member(db):
-    """The demo board member: a viewer of both demo plans."""
-    return get_user_model().objects.get(username="board")
-
-
 def text_of(html: str) -> str:
     """The page's text with tags dropped and white space squeezed, as a reader sees it."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_the_thurrock_plan_shows_2_6_up_from_2_1(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_thurrock_plan_shows_2_6_up_from_2_1(client, board, thurrock):
+    client.force_login(board)
     response = client.get(reverse("portfolio"))
     assert response.status_code == 200
     row = next(r for r in response.context["rows"] if r.plan == thurrock)
@@ -51,17 +45,17 @@ def test_the_thurrock_plan_shows_2_6_up_from_2_1(client, board_member, thurrock)
     assert "Overall score by period: Initial 2.1, 01/18 2.6." in response.content.decode()
 
 
-def test_the_rated_share_meter_is_an_svg_bar_as_wide_as_the_share(client, board_member, thurrock, send_plan):
+def test_the_rated_share_meter_is_an_svg_bar_as_wide_as_the_share(client, board, thurrock, send_plan):
     """No style= attribute (the Content-Security-Policy forbids inline styles): the rect's width is the share."""
-    client.force_login(board_member)
+    client.force_login(board)
     text = client.get(reverse("portfolio")).content.decode()
     assert '<rect class="meter__bar" width="85" height="1"/>' in text
     assert '<rect class="meter__bar" width="100" height="1"/>' in text
     assert " style=" not in text
 
 
-def test_it_lists_the_demo_plans_with_their_open_period_and_rated_share(client, board_member, thurrock, send_plan):
-    client.force_login(board_member)
+def test_it_lists_the_demo_plans_with_their_open_period_and_rated_share(client, board, thurrock, send_plan):
+    client.force_login(board)
     rows = {row.plan.slug: row for row in client.get(reverse("portfolio")).context["rows"]}
     assert set(rows) == {thurrock.slug, send_plan.slug}
     assert (rows[thurrock.slug].rated, rows[thurrock.slug].measures, rows[thurrock.slug].rated_share) == (97, 97, 100)
@@ -254,8 +248,8 @@ def test_the_sorted_column_is_marked_for_screen_readers_and_keeps_the_filters(cl
     assert 'aria-sort="descending"><a href="?sort=score&amp;department=Children%27s+Services">Overall score' in html
 
 
-def test_a_board_member_lands_on_the_portfolio(client, board_member):
-    client.force_login(board_member)
+def test_a_board_member_lands_on_the_portfolio(client, board):
+    client.force_login(board)
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("portfolio")

@@ -21,11 +21,6 @@ def close(period, user):
 
 
 @pytest.fixture
-def owner(db):
-    return get_user_model().objects.get(username="owner")
-
-
-@pytest.fixture
 def frozen(thurrock, owner):
     """The Thurrock plan's 01/18 pack, frozen when the owner closed the period."""
     close(thurrock.periods.get(label="01/18"), owner)

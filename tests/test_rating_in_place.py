@@ -5,8 +5,7 @@ from datetime import date
 from django.urls import reverse
 
 from plans.models import Measure, Rating
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import level, rating_data
+from tests.factories import level, rating_data
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from plans.models import Action, Lead, Measure, Outcome, Priority
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 @pytest.fixture

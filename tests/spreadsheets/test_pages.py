@@ -4,7 +4,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -18,16 +17,6 @@ def upload(data: bytes, name: str = "edited.xlsx"):
     return SimpleUploadedFile(
         name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-
-
-@pytest.fixture
-def owner(db):
-    return get_user_model().objects.get(username="owner")
-
-
-@pytest.fixture
-def board(db):
-    return get_user_model().objects.get(username="board")
 
 
 def test_the_plan_page_offers_the_download_and_to_owners_the_import(client, thurrock, owner, board):
