@@ -7,12 +7,10 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.demo.loader import DEMO_PASSWORD
-from plans.models import Measure, Membership, Rating
+from plans.models import Measure, Rating
 from tests.factories import build_plan
 
 
@@ -168,20 +166,3 @@ def test_basic_credentials_of_a_user_without_a_role_in_the_plan_answer_404(clien
 def test_the_api_is_read_only(client, alice, thurrock):
     client.force_login(alice)
     assert client.post(url(thurrock, "ratings", "json")).status_code == 405
-
-
-@pytest.mark.parametrize(("dataset", "most"), [("rollup", 10), ("measures", 6), ("ratings", 6)])
-@pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_the_query_count_does_not_grow_with_the_plan(client, bob, dataset, most, fmt):
-    """Session, user, plan, its levels and the user's role; then one query for the data (five for the rollup)."""
-    counts = []
-    for size in [(1, 2, 1), (4, 10, 6)]:
-        plan = build_plan(*size)
-        Membership.objects.create(plan=plan, user=bob, role=Membership.Role.VIEWER)
-        client.force_login(bob)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url(plan, dataset, fmt))
-        assert response.status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1], counts
-    assert counts[0] <= most

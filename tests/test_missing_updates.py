@@ -60,22 +60,6 @@ def test_only_owners_see_missing_updates(client, thurrock, username):
     assert client.get(reverse("owner-missing-updates", args=[thurrock.slug])).status_code == 403
 
 
-@pytest.mark.parametrize("size", [(2, 3, 2), (5, 15, 6)])
-def test_the_missing_updates_page_takes_the_same_queries_whatever_the_plan_size(
-    client, alice, django_assert_num_queries, size
-):
-    plan = build_plan(*size)
-    *earlier, last = plan.periods.all()
-    for period in earlier:
-        period.status = Period.Status.CLOSED
-        period.save()
-    Rating.objects.filter(period=last).delete()
-    client.force_login(alice)
-    with django_assert_num_queries(7):  # session, user, plan, levels, periods, measures, their leads
-        response = client.get(reverse("owner-missing-updates", args=[plan.slug]))
-    assert response.context["outstanding"] > 0
-
-
 def test_each_lead_with_an_address_gets_one_digest_of_what_they_owe(small):
     user = get_user_model().objects.create_user("ben", email="ben@example.org")
     Lead.objects.filter(pk=small.ben.pk).update(user=user)

@@ -11,7 +11,6 @@ from plans.audit import acting_as
 from plans.models import BoardPackSnapshot, Lead, Measure, Period, Publication, PublishingSettings
 from plans.publishing.redaction import is_person
 from plans.publishing.services import publish
-from tests.factories import build_plan
 
 
 def close(period, user):
@@ -205,24 +204,6 @@ def test_roles_are_kept_and_people_are_recognised():
     assert not is_person(Lead(name="Director of Children’s Services"))
     assert not is_person(Lead(name="Head of Housing"))
     assert not is_person(Lead(name="Strategic Leads"))
-
-
-@pytest.mark.parametrize("size", [(2, 2, 2), (6, 8, 4)])
-def test_the_pages_query_counts_do_not_grow_with_the_plan(client, owner, django_assert_max_num_queries, size):
-    plan = build_plan(*size)
-    plan.owner = owner
-    plan.save()
-    for period in plan.periods.all():
-        close(period, owner)
-    for snapshot in BoardPackSnapshot.objects.filter(plan=plan):
-        publish(snapshot, "Public", owner)
-    client.force_login(owner)
-    with django_assert_max_num_queries(8):
-        assert client.get(reverse("publications", args=[plan.slug])).status_code == 200
-    client.logout()
-    token = Publication.objects.filter(snapshot__plan=plan).first().token
-    with django_assert_max_num_queries(2):
-        assert client.get(reverse("publication", args=[token])).status_code == 200
 
 
 def test_other_names_the_owner_lists_are_replaced_too(client, owner, frozen, thurrock):
