@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from plans.models import Indicator, IndicatorValue, Level, Period, Rating
+from plans.models import Indicator, IndicatorValue, Period, Rating
 from tests.factories import ActionFactory, MeasureFactory, OutcomeFactory, PeriodFactory, PlanFactory, PriorityFactory
 
 
@@ -211,16 +211,6 @@ def test_on_track_with_a_worsening_or_lagging_indicator_is_a_challenge(client, a
 def test_the_dashboard_needs_a_role_in_the_plan(client, bob, thurrock):
     client.force_login(bob)
     assert dashboard(client, thurrock).status_code == 404
-
-
-def test_levels_are_read_from_the_scale_colours(small):
-    plan, periods, levels, measure = small
-    assert set(Level.objects.filter(scale=plan.scale).values_list("colour", flat=True)) == {
-        "red",
-        "amber",
-        "green",
-        "blue",
-    }
 
 
 def test_a_plan_with_nothing_in_it_yet_still_opens(client, alice):

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -173,8 +174,8 @@ def test_a_long_plans_trend_is_its_last_twelve_periods_to_the_current_one(db):
     (row,) = portfolio.summarise([plan], TODAY)
     assert row.current.label == "P14"
     assert [point.label for point in row.trend] == [f"P{n}" for n in range(3, 15)]
-    before, now = plan_rollup(plan)[12:14]
-    assert (row.previous.label, row.previous_score, row.score) == ("P13", before.overall, now.overall)
+    # build_plan rates measure i in period p (from 0) at level (i + p) % 4 + 1: P13 gives 1 and 2, P14 2 and 3.
+    assert (row.previous.label, row.previous_score, row.score) == ("P13", Decimal("1.5"), Decimal("2.5"))
     windowed = plans_rollup([plan], recent=12)[plan.pk]
     assert windowed.rollups == plan_rollup(plan)[2:14]
 
