@@ -9,12 +9,16 @@ the plan as it stood in that period).
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from plans.models.scale import COMPLETE_COLOURS
+
+if TYPE_CHECKING:
+    from plans.models import Period, Plan
 
 
 def month_of(day: date | None = None) -> date:
@@ -40,26 +44,26 @@ PATH_ORDER = (
 
 
 class MeasureQuerySet(models.QuerySet):
-    def of_plan(self, plan) -> "MeasureQuerySet":
+    def of_plan(self, plan: "Plan") -> "MeasureQuerySet":
         return self.filter(action__outcome__priority__plan=plan)
 
     def in_plan(self) -> "MeasureQuerySet":
         """Still in the plan: removed measures are kept with their history but no longer rated or chased."""
         return self.filter(removed=False)
 
-    def with_latest_colour(self, upto=None) -> "MeasureQuerySet":
+    def with_latest_colour(self, upto: "Period | None" = None) -> "MeasureQuerySet":
         """Annotated with `latest_colour`: the colour of the measure's latest rating (up to the period `upto`)."""
         from plans.models import Rating
 
         return self.annotate(latest_colour=Rating.objects.latest_per_measure("level__colour", upto=upto))
 
-    def not_complete(self, upto=None) -> "MeasureQuerySet":
+    def not_complete(self, upto: "Period | None" = None) -> "MeasureQuerySet":
         """Measures whose latest rating (up to `upto`) is not at a complete level, or that were never rated."""
         # Spelled out: exclude() alone would drop the never-rated ones, whose latest colour is NULL.
         complete = Q(latest_colour__in=COMPLETE_COLOURS)
         return self.with_latest_colour(upto).filter(Q(latest_colour__isnull=True) | ~complete)
 
-    def overdue(self, on: date | None = None, upto=None) -> "MeasureQuerySet":
+    def overdue(self, on: date | None = None, upto: "Period | None" = None) -> "MeasureQuerySet":
         """Still in the plan, due in a month before `on`'s month (today's), and not complete (as at `upto`).
 
         The one definition of "overdue": the plan page's badge and filter, My
@@ -67,13 +71,13 @@ class MeasureQuerySet(models.QuerySet):
         """
         return self.in_plan().filter(due_month__lt=month_of(on)).not_complete(upto)
 
-    def not_rated_in(self, period) -> "MeasureQuerySet":
+    def not_rated_in(self, period: "Period") -> "MeasureQuerySet":
         """Measures with no rating in `period`."""
         from plans.models import Rating
 
         return self.exclude(Exists(Rating.objects.filter(measure=OuterRef("pk"), period=period)))
 
-    def outstanding(self, period) -> "MeasureQuerySet":
+    def outstanding(self, period: "Period | None") -> "MeasureQuerySet":
         """What leads still owe for a period open for updates: in the plan, not complete, not rated in it."""
         if period is None or not period.is_editable:
             return self.none()
@@ -101,10 +105,10 @@ class MeasureQuerySet(models.QuerySet):
 
 
 class RatingQuerySet(models.QuerySet):
-    def of_plan(self, plan) -> "RatingQuerySet":
+    def of_plan(self, plan: "Plan") -> "RatingQuerySet":
         return self.filter(period__plan=plan)
 
-    def latest_per_measure(self, field: str, upto=None) -> Subquery:
+    def latest_per_measure(self, field: str, upto: "Period | None" = None) -> Subquery:
         """`field` of the measure's latest rating (the last period it was rated in, up to the period `upto`
         when given), to annotate measures with. The one "latest rating of a measure"."""
         ratings = self.filter(measure=OuterRef("pk"))

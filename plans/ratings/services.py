@@ -8,6 +8,7 @@ second finds the version moved on and gets a `Conflict` carrying what the
 first one wrote, so no update is ever lost silently.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,13 +46,13 @@ class Conflict(Exception):
         self.rating = rating
 
 
-def open_period(periods) -> Period | None:
+def open_period(periods: Sequence[Period]) -> Period | None:
     """The period open for updates (the latest, if a plan has several open), from an ordered list."""
     open_ones = [period for period in periods if period.status == Period.Status.OPEN]
     return open_ones[-1] if open_ones else None
 
 
-def previous_period(periods, period: Period | None) -> Period | None:
+def previous_period(periods: Sequence[Period], period: Period | None) -> Period | None:
     """The period just before `period` in the plan's order."""
     if period is None:
         return None
@@ -59,7 +60,7 @@ def previous_period(periods, period: Period | None) -> Period | None:
     return earlier[-1] if earlier else None
 
 
-def needs_reason_levels(levels) -> set[int]:
+def needs_reason_levels(levels: Iterable[Level]) -> set[int]:
     """Ids of the scale's two lowest levels: a rating there must say why."""
     return {level.pk for level in sorted(levels, key=lambda level: level.value)[:2]}
 
