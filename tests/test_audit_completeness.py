@@ -27,7 +27,7 @@ from simple_history.models import registered_models
 
 from plans.models import Action, Indicator, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation
 from plans.spreadsheets.exporter import export_plan
-from tests.manager_fixtures import rating_data
+from tests.factories import rating_data
 from tests.spreadsheets.test_round_trip import column, find_row, to_bytes
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from plans.models import Lead
 from plans.ratings.services import Conflict, RatingChange, save_rating
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import level, rating_data
+from tests.factories import level, rating_data
 
 # Lock and read the measure, read the rating, write rating + its history, write measure + its history,
 # then simple-history's snapshot of the measure's leads, officers and recommendations: a read per set and one

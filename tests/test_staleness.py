@@ -7,7 +7,15 @@ from plans.board.challenges import find_challenges
 from plans.board.staleness import last_updates, stale_counts
 from plans.board.state import load_state
 from plans.models import Measure, Rating
-from tests.factories import build_plan
+from tests.factories import (
+    ActionFactory,
+    MeasureFactory,
+    OutcomeFactory,
+    PeriodFactory,
+    PlanFactory,
+    PriorityFactory,
+    build_plan,
+)
 
 
 def scrambled_plan(seed: int):
@@ -64,3 +72,27 @@ def test_the_portfolio_counts_as_stale_exactly_the_measures_the_dashboard_challe
             counted = stale_counts({plan.pk: current}, {plan.pk: previous}).get(plan.pk, 0)
             assert counted == len(challenged), (seed, current)
         assert challenged  # the scrambled ratings leave some measures stale in the last period
+
+
+def test_the_last_update_follows_the_rule_on_a_plan_worked_out_by_hand(db):
+    """Updated = first rated, or a level different from the previous rating, or new, non-empty update text."""
+    plan = PlanFactory()
+    p1, p2, p3, p4 = (PeriodFactory(plan=plan, order=n, label=f"P{n}") for n in range(1, 5))
+    action = ActionFactory(outcome=OutcomeFactory(priority=PriorityFactory(plan=plan)))
+    red, amber, green = (plan.scale.levels.get(value=value) for value in (1, 2, 3))
+
+    def measure(*ratings):
+        made = MeasureFactory(action=action)
+        for period, level, update in ratings:
+            Rating.objects.create(measure=made, period=period, level=level, update=update)
+        return made
+
+    same = measure((p1, red, ""), (p2, red, ""), (p3, red, ""), (p4, red, ""))
+    moved = measure((p1, red, ""), (p2, amber, ""), (p3, amber, ""), (p4, amber, ""))
+    noted = measure((p1, red, ""), (p2, red, "New words"), (p3, red, "New words"), (p4, red, ""))
+    late = measure((p3, green, ""), (p4, green, ""))
+    gap = measure((p1, red, ""), (p3, amber, ""))
+    measure()  # never rated: absent
+
+    assert last_updates(p4) == {same.pk: 1, moved.pk: 2, noted.pk: 2, late.pk: 3, gap.pk: 3}
+    assert last_updates(p2) == {same.pk: 1, moved.pk: 2, noted.pk: 2, gap.pk: 1}

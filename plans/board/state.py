@@ -117,22 +117,26 @@ def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[i
     for link in links:
         found.setdefault(link.measure_id, []).append(link.indicator)
     if as_at is not None:
-        _values_as_at({i.pk: i for indicators in found.values() for i in indicators}, as_at)
+        _values_as_at([indicator for indicators in found.values() for indicator in indicators], as_at)
     return found
 
 
-def _values_as_at(indicators: dict[int, Indicator], when: datetime) -> None:
-    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table)."""
-    values: dict[int, list[IndicatorValue]] = {pk: [] for pk in indicators}
+def _values_as_at(indicators: list[Indicator], when: datetime) -> None:
+    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table).
+
+    An indicator linked to several measures comes once per link, each its own instance: every one gets
+    the values, or reading them would cost a query per link.
+    """
+    values: dict[int, list[IndicatorValue]] = {indicator.pk: [] for indicator in indicators}
     records = (
-        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(indicators))
+        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(values))
         .latest_of_each()
         .as_instances()
     )
     for value in sorted(records, key=lambda v: v.month):
         values[value.indicator_id].append(value)
-    for pk, indicator in indicators.items():
-        indicator._prefetched_objects_cache = {"values": values[pk]}
+    for indicator in indicators:
+        indicator._prefetched_objects_cache = {"values": values[indicator.pk]}
 
 
 def load_state(

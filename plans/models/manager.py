@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
@@ -20,7 +21,7 @@ EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg", "jpeg"]
 
 
-def limit_evidence_size(file) -> None:
+def limit_evidence_size(file: File) -> None:
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
             f"The file is {filesizeformat(file.size)}; evidence files can be at most "

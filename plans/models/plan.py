@@ -85,6 +85,7 @@ class Period(models.Model):
     ends = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
+    _change_reason: str  # set before save() for simple-history to record why (e.g. "Reopened: …")
 
     class Meta:
         ordering = ["plan", "order"]
@@ -198,6 +199,7 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[leads, officers, recommendations])
+    _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:
         ordering = ["action", "order", "id"]
@@ -230,6 +232,7 @@ class Rating(models.Model):
 
     objects = RatingQuerySet.as_manager()
     history = HistoricalRecords()
+    _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:
         ordering = ["period", "measure"]

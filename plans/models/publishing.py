@@ -39,7 +39,7 @@ class PublishingSettings(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
-    def live(self):
+    def live(self) -> "PublicationQuerySet":
         return self.filter(withdrawn_at__isnull=True)
 
 

@@ -8,6 +8,7 @@ so a lead typed as "S Murphy / J Cooke" becomes the same two Lead records.
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from plans.cells import normalise_name, parse_due_month, split_leads
 from plans.models import Lead, Measure, Plan, Recommendation
@@ -24,7 +25,7 @@ def leads_named(text: str) -> list[Lead]:
     return leads
 
 
-def plan_recommendations(plan: Plan):
+def plan_recommendations(plan: Plan) -> QuerySet[Recommendation]:
     """The recommendations a plan's rows can answer: those of the inspections it is linked to."""
     return Recommendation.objects.filter(inspection__plans=plan).select_related("inspection")
 
