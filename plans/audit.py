@@ -45,15 +45,16 @@ _source: ContextVar[str] = ContextVar("history_source", default="")
 
 @contextmanager
 def acting_as(user: AbstractBaseUser | None, source: str = "") -> Iterator[None]:
-    """Record `user` (and `source`, when given) on every history row written inside the block."""
+    """Record `user` and `source` on every history row written inside the block (without a source, the one
+    in force outside it: a page's "web" stays "web")."""
+    source = source or current_source()
     previous = getattr(HistoricalRecords.context, "request", None)
     HistoricalRecords.context.request = SimpleNamespace(user=user)
-    token = _source.set(source[:SOURCE_LENGTH]) if source else None
+    token = _source.set(source[:SOURCE_LENGTH])
     try:
         yield
     finally:
-        if token is not None:
-            _source.reset(token)
+        _source.reset(token)
         if previous is None:
             del HistoricalRecords.context.request
         else:
