@@ -62,9 +62,7 @@ def test_saving_a_rating_is_one_transaction_of_a_pinned_number_of_queries(
         assert "FOR UPDATE" in inside[1]  # the measure's row is locked before anything is read or written
 
 
-def test_a_measure_with_many_leads_saves_in_the_same_number_of_queries(
-    thurrock, smurphy, murphy_measure, open_period
-):
+def test_a_measure_with_many_leads_saves_in_the_same_number_of_queries(thurrock, smurphy, murphy_measure, open_period):
     murphy_measure.version = 1
     murphy_measure.save()
     for n in range(6):
