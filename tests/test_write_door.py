@@ -8,17 +8,20 @@ The demo Development Plan: Initial is closed, 01/18 open. "Signs of Safety Model
 measure (Priority 1), rated 2 in both; "Senior Management structure established" is rated 4 in both.
 """
 
+import threading
+import time
 from datetime import date
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, connections
 from django.urls import reverse
 
 from plans.audit import WEB, Actor
 from plans.models import Comment, Measure, Period, Rating
 from plans.ratings.services import RatingChange, Refused, save_rating
+from tests.factories import MeasureFactory, PeriodFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -351,3 +354,53 @@ def test_an_approval_writes_the_rating_and_its_comment_naming_the_owner_and_the_
     comment = Comment.objects.get(measure=sos)
     assert (comment.kind, comment.author) == ("approved", owner)
     assert comment.history.get().history_source == "web"
+
+
+# --- Closing a period while a rating is being saved in it (PostgreSQL) ------------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite's in-memory test database cannot share rows between threads"
+)
+def test_closing_a_period_waits_for_a_rating_save_already_under_way_in_it(transactional_db, monkeypatch):
+    """The save reads the period's status share-locked, so the UPDATE closing it queues behind the save: when
+    the close is through, the rating is already committed. Without the lock the close would go through while
+    the save is still open, and the rating land in a closed period after it."""
+    period = PeriodFactory(status=Period.Status.OPEN)
+    measure = MeasureFactory(action__outcome__priority__plan=period.plan)
+    user = get_user_model().objects.create_user("rater", password="pw")
+    third = period.plan.scale.levels.get(value=3)
+    inside, seen = threading.Event(), {}
+    original_save = Rating.save
+
+    def save_slowly(self, *args, **kwargs):
+        inside.set()
+        time.sleep(0.5)  # the close is tried while this save's transaction is open
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Rating, "save", save_slowly)
+
+    def rate():
+        try:
+            change = RatingChange(third, "Saved as it closed.", "", measure.due_month, measure.version)
+            read = Period.objects.select_related("plan__scale").get(pk=period.pk)
+            save_rating(measure, read, change, by=Actor(user, WEB))
+        finally:
+            connections.close_all()
+
+    def close_it():
+        try:
+            inside.wait(10)
+            Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)  # what closing it writes
+            seen["rating when closed"] = Rating.objects.filter(measure=measure).exists()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=rate), threading.Thread(target=close_it)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert seen == {"rating when closed": True}
+    assert Period.objects.get(pk=period.pk).status == Period.Status.CLOSED
+    assert Rating.objects.get(measure=measure).level == third
