@@ -73,9 +73,15 @@ class Refusal:
 
     problem: Problem
     row_text: str = ""
+    old: str = ""  # the cell in the tracker, kept
+    new: str = ""  # the cell in the file, not applied
 
     def __str__(self) -> str:
         return str(self.problem)
+
+    def line(self) -> str:
+        """The refusal with the cell's two values, as the command prints it."""
+        return f"{self.problem} (the file has {self.new or '(blank)'!r}, the tracker keeps {self.old or '(blank)'!r})"
 
 
 @dataclass
@@ -171,7 +177,7 @@ class ImportPreview:
                 "Conflicts (changed in the tracker since the export; the tracker's value is kept)",
                 [f"{c.where}, column '{c.column}': tracker has {c.old!r}, file has {c.new!r}" for c in self.conflicts],
             ),
-            ("Refused (not applied; the file's other changes are)", [str(r) for r in self.refused]),
+            ("Refused (not applied; the file's other changes are)", [r.line() for r in self.refused]),
             ("New lead records", self.new_leads),
             ("Rows not in the file (left as they are, not deleted)", self.missing_rows),
             ("Recommendation references not matched", self.unmatched_references),
@@ -456,7 +462,8 @@ class ImportPlanner:
             if self.plan.pk is not None:
                 refusal = period_refusal(period) or in_reason_column(reason_refusal(level, reason, self.low_levels))
                 if refusal:
-                    self.refuse(row, table.headers[key], f"{refusal}; the row is added without this rating", measure)
+                    why = f"{refusal}; the row is added without this rating"
+                    self.refuse(row, table.headers[key], why, measure, new=str(level))
                     continue
             ratings.append(Rating(measure=measure, period=period, level=level, reason=reason))
         return ratings
@@ -582,7 +589,8 @@ class ImportPlanner:
                 self.where(row), table.headers.get(key, key), old_text, new_text, short(measure.text, 50)
             )
             if key.startswith("rating:") and (refusal := period_refusal(self.period_for[key.removeprefix("rating:")])):
-                self.refuse(row, change.column, refusal, measure)  # closed periods are read-only, planned not begun
+                # closed periods are read-only, planned ones not begun
+                self.refuse(row, change.column, refusal, measure, old=old_text, new=new_text)
                 continue
             if old_text != before:
                 self.preview.conflicts.append(change)
@@ -594,7 +602,9 @@ class ImportPlanner:
         reason = self.reason_of(row)
         if missing := self.missing_reason(table, measure, changed, reason):
             column, refusal = missing
-            self.refuse(row, column, f"{refusal}; nothing in this row is changed", measure)
+            cell = next(change for change in changes if change.column == column)
+            why = f"{refusal}; nothing in this row is changed"
+            self.refuse(row, column, why, measure, old=cell.old, new=cell.new)
             return
         self.preview.changes += changes
         self.ops.append(self.planned_edit(row, measure, changed, reason))
@@ -638,8 +648,9 @@ class ImportPlanner:
         )
         return PlannedEdit(measure, edit, self.where(row), parts)
 
-    def refuse(self, row: SheetRow, column: str, why: str, measure: Measure) -> None:
-        self.preview.refused.append(Refusal(Problem(why, row.sheet, row.number, column), short(measure.text, 50)))
+    def refuse(self, row: SheetRow, column: str, why: str, measure: Measure, *, old: str = "", new: str = "") -> None:
+        problem = Problem(why, row.sheet, row.number, column)
+        self.preview.refused.append(Refusal(problem, short(measure.text, 50), old, new))
 
     def exported_text(self, key: str, value: object) -> str:
         if not key.startswith("rating:"):

@@ -276,7 +276,7 @@ def test_a_leads_form_opened_before_an_import_changed_the_measure_gets_the_confl
     assert response.status_code == 409
     text = response.content.decode()
     assert "Someone else changed this measure while you were editing" in text
-    assert "Pat Owner saved it (import of plan.xlsx)" in text
+    assert "Pat Owner saved it (via import of plan.xlsx)" in text
     assert "Lead: embedded in two teams." in text  # offered to merge, in the form at the new version
     assert f'name="version" value="{version + 1}"' in text
     assert rating(sos, current).level.value == 3  # the imported level is still there
