@@ -67,7 +67,13 @@ def test_editing_a_measure_shows_the_due_month_read_from_its_time(owner, small):
     assert f'<option value="{small.amy.pk}" selected>Amy Lead</option>' in text
     owner.post(
         url("owner-measure-edit", small.plan, small.late.pk),
-        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "time_text": "Ongoing"},
+        {
+            "action": small.late.action_id,
+            "text": small.late.text,
+            "leads": [small.amy.pk],
+            "time_text": "Ongoing",
+            "reason": "Now reviewed every quarter.",
+        },
     )
     small.late.refresh_from_db()
     assert (small.late.due_month, small.late.due_note) == (None, "recurring or ongoing, no single due date")
@@ -87,7 +93,13 @@ def test_a_typed_lead_that_already_exists_is_reused_not_duplicated(owner, small)
 def test_a_measure_is_marked_removed_never_deleted(owner, small):
     owner.post(
         url("owner-measure-edit", small.plan, small.late.pk),
-        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "removed": "on"},
+        {
+            "action": small.late.action_id,
+            "text": small.late.text,
+            "leads": [small.amy.pk],
+            "time_text": "Jan 2020",  # its due month, unchanged
+            "removed": "on",
+        },
     )
     small.late.refresh_from_db()
     assert small.late.removed

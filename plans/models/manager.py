@@ -15,6 +15,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
 from plans.models.plan import Measure, Period
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -46,7 +47,7 @@ class Comment(models.Model):
     text = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["measure", "created", "id"]
@@ -69,7 +70,7 @@ class Evidence(models.Model):
     link = models.URLField(blank=True, max_length=500)
     created = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["measure", "created", "id"]

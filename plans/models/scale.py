@@ -12,6 +12,8 @@ two lowest levels must say why.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
+
 # A measure whose latest rating is at one of these colours is done: never overdue, never chased.
 COMPLETE_COLOURS = frozenset({"blue", "grey"})
 # Levels that report a delay (not started, or started with some delay).
@@ -25,7 +27,7 @@ class Scale(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["name"]
@@ -72,7 +74,7 @@ class Level(models.Model):
         help_text="Other words that mean this level in a spreadsheet, comma-separated (e.g. 'Blue, Complete').",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["scale", "value"]

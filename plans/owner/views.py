@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 
 from plans import permissions
 from plans.access import PlanAccessMixin
+from plans.audit import Actor
 from plans.models import Action, Measure, Outcome, Period, Priority, Rating
 from plans.owner import periods as period_rules
 from plans.owner.forms import (
@@ -29,7 +30,8 @@ from plans.owner.forms import (
 )
 from plans.owner.plan_start import start_plan
 from plans.owner.reminders import missing_updates
-from plans.owner.structure import plan_recommendations, save_measure
+from plans.owner.structure import plan_recommendations, save_measure_from_form, save_part
+from plans.ratings.services import Conflict, Refused
 
 
 class OwnerMixin(PlanAccessMixin):
@@ -172,13 +174,27 @@ class StructureFormView(OwnerMixin, FormView):
         return context
 
     def form_valid(self, form):
-        saved = self.save(form)
+        try:
+            saved = self.save(form)
+        except Conflict as conflict:
+            form.add_error(
+                None,
+                f"Someone else changed this {self.noun} while you were editing it (it is now at version "
+                f"{conflict.measure.version}); nothing of yours was saved. Open it again to see their change.",
+            )
+            return self.form_invalid(form)
+        except Refused as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.form_invalid(form)
         verb = "added" if not self.pk else "saved"
         messages.success(self.request, f"{self.noun.capitalize()} {verb}: {str(saved)[:80]}")
         return HttpResponseRedirect(self.get_success_url())
 
     def save(self, form):
-        return form.save()
+        """Through the structure's write door: the row and its links in one transaction, with history."""
+        record = form.save(commit=False)
+        links = {"recommendations": form.cleaned_data["recommendations"]} if "recommendations" in form.fields else {}
+        return save_part(record, links=links, by=Actor.of_request(self.request))
 
     def get_success_url(self):
         return reverse("owner-structure", args=[self.plan.slug])
@@ -214,12 +230,15 @@ class MeasureFormView(StructureFormView):
     def save(self, form):
         measure = form.save(commit=False)
         data = form.cleaned_data
-        return save_measure(
+        return save_measure_from_form(
             measure,
             leads=data["leads"],
             new_leads=data["new_leads"],
             officer_text=data["officer_text"],
             recommendations=data["recommendations"],
+            version=data.get("version"),
+            reason=data.get("reason", ""),
+            by=Actor.of_request(self.request),
         )
 
     def get_success_url(self):

@@ -20,6 +20,7 @@ from operator import attrgetter
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -169,6 +170,8 @@ class PlanExporter:
         for index, (key, header, column) in enumerate(self.columns, start=1):
             cell = sheet.cell(HEADER_ROW, index, header)
             cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP, BORDER
+            if key == "reason":
+                cell.comment = Comment(columns.REASON_NOTE, "Plan tracker", width=300, height=90)
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = column.width
             if key == "id":

@@ -2,9 +2,13 @@
 
 The uploaded file is kept under VAR_DIR/imports between the preview and the
 apply, named by a random token held in the session; applying reads it again,
-so what is written is worked out against the plan as it is at that moment.
+so what is written is worked out against the plan as it is at that moment,
+and each changed measure must still be at the version the preview shown to
+the owner read (kept beside the file): one changed since is reported as a
+conflict and left as it is.
 """
 
+import json
 import secrets
 import time
 from datetime import date
@@ -36,7 +40,7 @@ def upload_dir() -> Path:
 def forget_stale_uploads(older_than_seconds: int = 24 * 3600) -> None:
     """Previews never applied leave their file behind; a day later it goes."""
     limit = time.time() - older_than_seconds
-    for path in upload_dir().glob("*.xlsx"):
+    for path in [*upload_dir().glob("*.xlsx"), *upload_dir().glob("*.json")]:
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
 
@@ -80,6 +84,7 @@ class PlanImportView(PlanAccessMixin, TemplateView):
             forget_stale_uploads()
             token = secrets.token_urlsafe(16)
             (upload_dir() / f"{token}.xlsx").write_bytes(data)
+            (upload_dir() / f"{token}.json").write_text(json.dumps(preview.versions))
             request.session[SESSION_KEY] = {"token": token, "plan": self.plan.slug, "name": Path(upload.name).name}
         return self.render_to_response(
             self.get_context_data(preview=preview, errors=preview.errors, token=token, file_name=upload.name),
@@ -99,8 +104,13 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         preview = preview_import(path.read_bytes(), self.plan)
         if preview.errors:
             return self.render_to_response(self.get_context_data(preview=preview, errors=preview.errors), status=400)
-        apply_import(preview, request.user, pending["name"])
+        seen = path.with_suffix(".json")
+        versions = {int(pk): version for pk, version in json.loads(seen.read_text()).items()} if seen.exists() else {}
+        result = apply_import(preview, request.user, pending["name"], versions=versions)
         path.unlink(missing_ok=True)
+        seen.unlink(missing_ok=True)
         del request.session[SESSION_KEY]
         messages.success(request, f"Imported {pending['name']}: {preview.summary()}.")
+        for line in result.lines():
+            messages.warning(request, line.strip(" -"))
         return redirect("plan-detail", slug=self.plan.slug)

@@ -40,13 +40,15 @@ def test_the_command_writes_a_sheet_per_priority_with_summary_scale_and_hidden_s
 def test_a_priority_sheet_has_banner_header_merges_widths_frozen_header_and_hidden_ids(thurrock):
     sheet = reopen(export_plan(thurrock))["Priority 1"]
     assert sheet["A2"].value.startswith("Priority 1: Recruiting")
-    assert "A2:K2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A2:L2" in {str(r) for r in sheet.merged_cells.ranges}
     assert [cell.value for cell in sheet[3]] == [
         "Outcome", "Action", "Success measure(s)", "Lead", "Responsible Officer", "Time",
-        "RAG Initial", "RAG 01/18", "RAG 03/18", "RAG 05/18", "Progress update", "id",
+        "RAG Initial", "RAG 01/18", "RAG 03/18", "RAG 05/18", "Progress update", "Reason", "id",
     ]  # fmt: skip
+    assert "lowest levels" in sheet["L3"].comment.text  # what the Reason column is for
+    assert [sheet.cell(row, 12).value for row in range(4, 12)] == [None] * 8  # written blank, filled in to import
     assert sheet.freeze_panes == "A4"
-    assert sheet.column_dimensions["L"].hidden
+    assert sheet.column_dimensions["M"].hidden
     assert sheet.column_dimensions["A"].width == 40
     assert {"A4:A11", "B4:B5"} <= {str(r) for r in sheet.merged_cells.ranges}  # outcome and action over their rows
     assert sheet["C4"].alignment.wrap_text
@@ -85,6 +87,7 @@ def test_a_word_rated_one_period_plan_uses_the_send_layout(send_plan):
         "RAG 17/01/18",
         "Update",
         "Lead",
+        "Reason",
         "id",
     ]
     assert sheet["D4"].value == "Completed"

@@ -14,7 +14,8 @@ from plans.spreadsheets.service import apply_import, preview_import, read_upload
 class Command(BaseCommand):
     help = (
         "Import a workbook into a plan: our own export edited (rows matched by hidden id) or a council's own "
-        "workbook. Prints the preview; applies it all or nothing unless --dry-run."
+        "workbook. Prints the preview; applies it all or nothing unless --dry-run. Cells of closed or planned "
+        "periods, and rows needing a reason they do not give, are refused and listed; the rest applies."
     )
 
     def add_arguments(self, parser):
@@ -52,11 +53,13 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to change.")
         else:
             try:
-                apply_import(preview, user, Path(options["file"]).name)
+                result = apply_import(preview, user, Path(options["file"]).name)
             except DatabaseError as error:
                 raise CommandError(
                     f"The database failed part-way through the import ({error}); it was undone: nothing was changed."
                 ) from error
+            for line in result.lines():
+                self.stdout.write(line)
             self.stdout.write(self.style.SUCCESS(f"Imported {Path(options['file']).name}: {preview.summary()}."))
 
     def target(self, options) -> tuple[Plan | None, bool]:
