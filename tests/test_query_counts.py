@@ -251,7 +251,7 @@ PAGES = {
     "measure-detail:lead": Page(14, the_measure, as_user="lead"),
     "measure-rate": Page(9, the_measure, as_user="lead"),
     "measure-rate:htmx": Page(9, the_measure, as_user="lead", htmx=True),
-    "measure-rate:save": Page(26, the_measure, as_user="lead", post=a_rating, htmx=True),
+    "measure-rate:save": Page(27, the_measure, as_user="lead", post=a_rating, htmx=True),
     "measure-row": Page(9, the_measure, as_user="lead", htmx=True),
     "plan-signoff": Page(5, plan_slug),
     "portfolio": Page(18),

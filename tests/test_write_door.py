@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, connections
 from django.urls import reverse
 
 from plans.audit import WEB, Actor
-from plans.models import Comment, Measure, Period, Rating
+from plans.models import Comment, Measure, Period, Plan, Rating
 from plans.ratings.services import RatingChange, Refused, save_rating
 from tests.factories import MeasureFactory, PeriodFactory
 
@@ -76,7 +76,7 @@ def stale_open(period: Period):
     """The period as a page read it a moment before the owner closed it: the page still thinks it open."""
     seen = Period.objects.get(pk=period.pk)
     seen.status = Period.Status.OPEN
-    return mock.patch("plans.ratings.views.open_period", return_value=seen)
+    return mock.patch.object(Plan, "open_period", return_value=seen)
 
 
 def close(period: Period) -> None:
