@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Scratch database the load benchmark drops and creates
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/loadbench
 
-.PHONY: run install install-dev migrate demo serve test lint test-sqlite test-postgres format bench bench-load clean
+.PHONY: run install install-dev migrate demo serve worker test system-packages lint test-sqlite test-postgres format bench bench-load bench-hosts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,13 @@ serve: install
 ## make run: install, migrate SQLite under var/, load the demo plans and serve on PORT (8000).
 run: demo serve
 
-## make test: lint, then the whole suite on SQLite and then on PostgreSQL.
-test: lint test-sqlite test-postgres
+## make test: the system packages the tests need, lint, then the whole suite on SQLite and then on PostgreSQL.
+test: system-packages lint test-sqlite test-postgres
+
+## Chromium, poppler-utils, Pango, Node, Redis, PostgreSQL: installed when missing (as root; otherwise
+## it stops with the one command to run), and PostgreSQL and Redis started when down.
+system-packages:
+	bin/system-packages
 
 lint: install-dev
 	$(BIN)/ruff check .
