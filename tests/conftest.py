@@ -21,6 +21,27 @@ def empty_cache():
     cache.clear()
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background jobs run at once in the test's own thread; tests of the queue itself ask for `queued_tasks`."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Jobs wait in the database for a worker, as in production; `run_worker()` runs them."""
+    settings.TASKS = DATABASE_TASKS
+
+
+def run_worker() -> None:
+    """Run every job waiting in the database, as `manage.py run_worker` would, then return."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+
+
 @pytest.fixture
 def thurrock(db) -> Plan:
     return Plan.objects.select_related("scale").get(slug="thurrock-2017-19")
