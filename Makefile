@@ -37,9 +37,18 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The server and one background worker beside it (board-pack PDFs, reminders, large imports); Ctrl-C stops both.
+# Email goes to the console: reminders are printed here, not sent.
 serve: install
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker  (Ctrl-C stops both)"
+	@export EMAIL_URL=console://; \
+	$(BIN)/python manage.py run_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make worker: only the background worker (for a second terminal, or another host's DATABASE_URL).
+worker: install
+	$(BIN)/python manage.py run_worker
 
 ## make run: install, migrate SQLite under var/, load the demo plans and serve on PORT (8000).
 run: demo serve
