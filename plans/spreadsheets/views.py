@@ -3,6 +3,9 @@
 The uploaded file is kept under VAR_DIR/imports between the preview and the
 apply, named by a random token held in the session; applying reads it again,
 so what is written is worked out against the plan as it is at that moment.
+A workbook above SPREADSHEET_BACKGROUND_BYTES is checked and applied by a
+worker instead (plans/spreadsheets/import_jobs.py), on its own page that
+shows how far it has got.
 """
 
 import secrets
@@ -14,10 +17,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
 from plans.access import PlanAccessMixin
+from plans.models import ImportJob
+from plans.spreadsheets import import_jobs
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.reader import Problem
 from plans.spreadsheets.safety import max_upload_bytes, size_text, too_large
@@ -74,6 +79,9 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         if upload.size > max_upload_bytes():
             return self.render_to_response(self.get_context_data(errors=[Problem(too_large(upload.size))]), status=413)
         data = upload.read()
+        if len(data) > settings.SPREADSHEET_BACKGROUND_BYTES:  # a worker reads it; the page follows its progress
+            job = import_jobs.start_import(self.plan, request.user, Path(upload.name).name, data)
+            return redirect("plan-import-job", slug=self.plan.slug, token=job.token)
         preview = preview_import(data, self.plan)
         token = ""
         if not preview.errors and preview.has_changes:
@@ -104,3 +112,37 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         del request.session[SESSION_KEY]
         messages.success(request, f"Imported {pending['name']}: {preview.summary()}.")
         return redirect("plan-detail", slug=self.plan.slug)
+
+
+class ImportJobView(PlanAccessMixin, TemplateView):
+    """A large import's progress (polled by htmx while a worker has it), its preview, and its Apply button."""
+
+    require_manage = True
+
+    def get_template_names(self):
+        return ["plans/spreadsheets/_import_job.html" if self.request.htmx else "plans/spreadsheets/import_job.html"]
+
+    def get_job(self) -> ImportJob:
+        return get_object_or_404(ImportJob, plan=self.plan, token=self.kwargs["token"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.get_job()
+        context.update(
+            job=job,
+            step=import_jobs.STEPS[job.stage],
+            working=job.stage in ImportJob.WORKING,
+            refused=job.stage in (ImportJob.Stage.REFUSED, ImportJob.Stage.FAILED),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        if "apply" not in request.POST:
+            messages.error(request, "Nothing was changed: press “Apply these changes” to apply the import.")
+            return self.render_to_response(self.get_context_data(), status=400)
+        if import_jobs.apply_later(job):
+            messages.success(request, f"Applying {job.file_name}: this page shows when it is done.")
+        else:
+            messages.error(request, "Nothing was changed: this import is not waiting to be applied.")
+        return redirect("plan-import-job", slug=self.plan.slug, token=job.token)
