@@ -26,6 +26,12 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 @pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files (evidence, workbooks waiting to be applied) go to a scratch folder, never the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background jobs run at once in the test's own thread; tests of the queue itself ask for `queued_tasks`."""
     settings.TASKS = IMMEDIATE_TASKS

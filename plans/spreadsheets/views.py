@@ -1,7 +1,8 @@
 """Download a plan as a workbook; upload one, see the preview, apply it (owners only).
 
-The uploaded file is kept under VAR_DIR/imports between the preview and the
-apply, named by a random token held in the session; applying reads it again,
+The uploaded file is kept in the media storage (imports/pending/, so any host
+can apply what another previewed) between the preview and the apply, named by
+a random token held in the session; applying reads it again,
 so what is written is worked out against the plan as it is at that moment.
 A workbook above SPREADSHEET_BACKGROUND_BYTES is checked and applied by a
 worker instead (plans/spreadsheets/import_jobs.py), on its own page that
@@ -9,15 +10,17 @@ shows how far it has got.
 """
 
 import secrets
-import time
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from plans.access import PlanAccessMixin
@@ -32,18 +35,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "plan_import"
 
 
-def upload_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+PENDING = "imports/pending"
 
 
-def forget_stale_uploads(older_than_seconds: int = 24 * 3600) -> None:
+def pending_name(token: str) -> str:
+    return f"{PENDING}/{token}.xlsx"
+
+
+def forget_stale_uploads(older_than: timedelta = timedelta(days=1)) -> None:
     """Previews never applied leave their file behind; a day later it goes."""
-    limit = time.time() - older_than_seconds
-    for path in upload_dir().glob("*.xlsx"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    limit = timezone.now() - older_than
+    try:
+        _, names = default_storage.listdir(PENDING)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if default_storage.get_modified_time(f"{PENDING}/{name}") < limit:
+            default_storage.delete(f"{PENDING}/{name}")
 
 
 class PlanExportView(PlanAccessMixin, View):
@@ -87,7 +95,7 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         if not preview.errors and preview.has_changes:
             forget_stale_uploads()
             token = secrets.token_urlsafe(16)
-            (upload_dir() / f"{token}.xlsx").write_bytes(data)
+            default_storage.save(pending_name(token), ContentFile(data))
             request.session[SESSION_KEY] = {"token": token, "plan": self.plan.slug, "name": Path(upload.name).name}
         return self.render_to_response(
             self.get_context_data(preview=preview, errors=preview.errors, token=token, file_name=upload.name),
@@ -96,19 +104,20 @@ class PlanImportView(PlanAccessMixin, TemplateView):
 
     def apply(self, request):
         pending = request.session.get(SESSION_KEY) or {}
-        path = upload_dir() / f"{pending.get('token', '')}.xlsx"
+        name = pending_name(pending.get("token", ""))
         if (
             pending.get("plan") != self.plan.slug
             or pending.get("token") != request.POST.get("token")
-            or not path.exists()
+            or not default_storage.exists(name)
         ):
             messages.error(request, "That upload has expired: upload the workbook again.")
             return redirect("plan-import", slug=self.plan.slug)
-        preview = preview_import(path.read_bytes(), self.plan)
+        with default_storage.open(name, "rb") as stored:
+            preview = preview_import(stored.read(), self.plan)
         if preview.errors:
             return self.render_to_response(self.get_context_data(preview=preview, errors=preview.errors), status=400)
         apply_import(preview, request.user, pending["name"])
-        path.unlink(missing_ok=True)
+        default_storage.delete(name)
         del request.session[SESSION_KEY]
         messages.success(request, f"Imported {pending['name']}: {preview.summary()}.")
         return redirect("plan-detail", slug=self.plan.slug)
