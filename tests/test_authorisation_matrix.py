@@ -147,6 +147,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("plan-export", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("plan-import", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("plan-import", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no file: "Choose a workbook"
+    # Single sign-on: 404 for everyone while OIDC is not configured (tests/browser/test_single_sign_on.py signs in).
+    ("oidc_authentication_init", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_init", "POST"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "POST"): row(404, 404, 404, 404, 404, 404, 404),
     ("plan-import-job", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("plan-import-job", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no "apply": nothing to do
     ("publications", "GET"): row(302, 404, 403, 403, 403, 200, 200),

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.oidc.single_sign_on",
             ],
         },
     },
@@ -123,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "tracker.login_throttle.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the single sign-on callback, and only when OIDC is configured (tracker/oidc.py).
+    "tracker.oidc.LeadMatchingBackend",
 ]
 # Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) when OIDC_ISSUER and a client are set;
 # local accounts keep working beside it. See tracker/oidc.py and docs/operations.md.
@@ -144,8 +147,6 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
-if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("tracker.oidc.LeadMatchingBackend")
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
