@@ -95,5 +95,11 @@ LOAD_ARGS ?=
 bench-load: install-dev
 	$(BIN)/python bench/load.py --database $(LOAD_DB) $(LOAD_ARGS)
 
+## make bench-hosts: the same load spread over two gunicorn hosts sharing PostgreSQL, one Redis and database-backed files.
+HOSTS_DB ?= postgres://postgres@127.0.0.1:5432/loadbench_hosts
+REDIS_URL_BENCH ?= redis://127.0.0.1:6379/0
+bench-hosts: install-dev
+	$(BIN)/python bench/load.py --database $(HOSTS_DB) --hosts 2 --redis $(REDIS_URL_BENCH) $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) var

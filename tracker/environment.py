@@ -10,14 +10,14 @@ SMTP_SCHEMES = {"smtp": (False, False), "smtp+tls": (True, False), "submission":
 TRUE = {"1", "true", "yes", "on"}
 
 
-def cache_settings(redis_url: str) -> dict:
-    """Django's built-in Redis cache at redis_url, or else each process's own memory."""
+def cache_settings(redis_url: str, key_prefix: str = "tracker") -> dict:
+    """Django's built-in Redis cache at redis_url (keys prefixed, so that sites can share a Redis), else memory."""
     if redis_url:
         return {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis_url,
-                "KEY_PREFIX": "tracker",
+                "KEY_PREFIX": key_prefix,
                 "TIMEOUT": 300,
             }
         }

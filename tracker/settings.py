@@ -197,7 +197,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plans@localhost")
 # The cache of whole-plan figures (plans/rollup/cache.py) and of anything rate-limited through Django's
 # cache: each process's memory by default, one Redis shared by every process and host when REDIS_URL is set.
 # Sessions stay in the database either way.
-CACHES = cache_settings(os.environ.get("REDIS_URL", ""))
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""), os.environ.get("CACHE_KEY_PREFIX", "tracker"))
 
 # Background jobs (board-pack PDFs, reminder digests, large imports): Django's Tasks API through the
 # django-tasks backport, kept in this database and run by `manage.py run_worker` on any host.
