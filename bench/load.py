@@ -36,6 +36,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -298,7 +299,8 @@ def host_environment(environment: dict, args, host: int) -> dict:
     if args.hosts == 1:
         return environment
     var_dir = Path(environment["VAR_DIR"]) / f"host-{host}"
-    var_dir.mkdir(parents=True, exist_ok=True)
+    # Each host its own copy of the collected static files, as on separate machines.
+    shutil.copytree(Path(environment["VAR_DIR"]) / "static", var_dir / "static", dirs_exist_ok=True)
     shared = {"MEDIA_STORAGE": "database", "VAR_DIR": str(var_dir)}
     if args.redis:
         shared |= {"REDIS_URL": args.redis, "CACHE_KEY_PREFIX": f"load-{os.getpid()}"}
