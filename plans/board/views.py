@@ -143,6 +143,7 @@ class BoardPackPdfView(BoardPackMixin, View):
                 return response
             return self.download(bytes(render.pdf), period, snapshot)
         context = {"plan": self.plan, "period": period, "snapshot": snapshot, "render": render}
+        context["can_manage"] = permissions.can_manage(request.user, self.plan)
         template = "plans/board/_pdf_status.html" if request.htmx else "plans/board/pdf_status.html"
         failed = render.status == PackRender.Status.FAILED
         return TemplateResponse(request, template, context, status=200 if failed else 202)

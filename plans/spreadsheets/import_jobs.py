@@ -71,7 +71,7 @@ def check_import(job_id: int) -> str:
         )
         if not preview.has_changes:
             job.stage = Stage.APPLIED
-            job.summary = "Nothing to change: the plan already matches the workbook."
+            job.summary = "nothing to change: the plan already matches the workbook"
     job.save()
     return job.stage
 
@@ -87,7 +87,7 @@ def apply_import_job(job_id: int) -> str:
         else:
             with transaction.atomic():
                 apply_import(preview, job.user, job.file_name)
-            job.stage, job.summary = Stage.APPLIED, preview.summary()
+            job.stage, job.summary = Stage.APPLIED, f"imported {preview.summary()}"
     except Exception as error:  # noqa: BLE001 — shown on the job's page; the apply is all or nothing
         return _failed(job, error)
     job.save()

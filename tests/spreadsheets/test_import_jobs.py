@@ -64,7 +64,7 @@ def test_a_large_import_is_checked_and_applied_by_a_worker_with_progress_shown(
     assert client.post(response["Location"], {"apply": "1"}, follow=True).status_code == 200  # a second press
     run_worker()
     done = client.get(response["Location"]).content.decode()
-    assert "Imported edited.xlsx:" in done
+    assert "<strong>edited.xlsx</strong>: imported 0 new priorities, 0 new rows, 1 changed cells" in done
     rating = measure.ratings.get(period__label="01/18")
     assert rating.level.value == 5
     assert rating.history.first().history_user == owner
