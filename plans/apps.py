@@ -7,3 +7,4 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from plans.board import snapshots  # noqa: F401 - connects the period-closed signal
+        from plans.publishing import pdf_jobs  # noqa: F401 - queues a publication's PDF when it is published

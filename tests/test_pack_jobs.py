@@ -136,3 +136,26 @@ def test_with_an_immediate_backend_the_first_request_gets_the_pdf(client, alice)
     response = client.get(pdf_url(plan), {"period": "P2"})
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_published_packs_pdf_is_made_by_the_worker_not_on_the_public_request(client, alice, queued_tasks, renders):
+    from plans.publishing.services import publish
+
+    plan = build_plan(2, 3, 2)
+    period = plan.periods.get(label="P2")
+    with acting_as(alice):
+        period.status = Period.Status.CLOSED
+        period.save()
+    publication = publish(BoardPackSnapshot.objects.get(period=period), "Overview and Scrutiny Committee", alice)
+    url = reverse("publication-pdf", args=[publication.token])
+    waiting = client.get(url)  # no sign-in: a member of the public
+    assert waiting.status_code == 202
+    assert "The PDF is being prepared." in waiting.content.decode()
+    assert waiting["X-Robots-Tag"] == "noindex"
+    assert renders == []
+    client.get(url)
+    run_worker()
+    assert len(renders) == 1  # asked twice, made once
+    served = client.get(url)
+    assert served.status_code == 200
+    assert served.content.startswith(b"%PDF")
