@@ -30,6 +30,16 @@ def renders(monkeypatch):
     return calls
 
 
+def plan_with_p2_closed(user):
+    """A small plan whose period P2 has just been closed (its pack frozen as version 1)."""
+    plan = build_plan(2, 3, 2)
+    period = plan.periods.get(label="P2")
+    with acting_as(user):
+        period.status = Period.Status.CLOSED
+        period.save()
+    return plan, period
+
+
 def pdf_url(plan):
     return reverse("board-pack-pdf", args=[plan.slug])
 
@@ -115,11 +125,7 @@ def test_a_failed_render_says_so_and_changes_nothing(client, alice, queued_tasks
 
 
 def test_a_frozen_packs_pdf_is_made_once_by_the_worker_and_kept_with_it(client, alice, queued_tasks, renders):
-    plan = build_plan(2, 3, 2)
-    period = plan.periods.get(label="P2")
-    with acting_as(alice):
-        period.status = Period.Status.CLOSED
-        period.save()
+    plan, period = plan_with_p2_closed(alice)
     client.force_login(alice)
     assert client.get(pdf_url(plan), {"period": "P2"}).status_code == 202
     run_worker()
@@ -141,11 +147,7 @@ def test_with_an_immediate_backend_the_first_request_gets_the_pdf(client, alice)
 def test_a_published_packs_pdf_is_made_by_the_worker_not_on_the_public_request(client, alice, queued_tasks, renders):
     from plans.publishing.services import publish
 
-    plan = build_plan(2, 3, 2)
-    period = plan.periods.get(label="P2")
-    with acting_as(alice):
-        period.status = Period.Status.CLOSED
-        period.save()
+    _, period = plan_with_p2_closed(alice)
     publication = publish(BoardPackSnapshot.objects.get(period=period), "Overview and Scrutiny Committee", alice)
     url = reverse("publication-pdf", args=[publication.token])
     waiting = client.get(url)  # no sign-in: a member of the public
