@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
 from plans.models import Publication
 
@@ -41,5 +42,7 @@ def request_publication_pdf(publication: Publication) -> bytes | None:
 
 @receiver(post_save, sender=Publication)
 def queue_pdf_when_published(sender, instance: Publication, created: bool, raw: bool = False, **kwargs) -> None:
-    if created and not raw:
+    """Queue the PDF for a worker at once, so it is ready before anyone asks; with jobs run immediately
+    (tests), making it here would lay it out on the publishing request, so it waits to be asked for."""
+    if created and not raw and not isinstance(make_publication_pdf.get_backend(), ImmediateBackend):
         transaction.on_commit(lambda: make_publication_pdf.enqueue(instance.pk))
