@@ -1,6 +1,7 @@
 """Shared fixtures: the demo plans loaded once per test database, and readable users."""
 
 import os
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -46,8 +47,13 @@ def queued_tasks(settings):
 
 
 def run_worker() -> None:
-    """Run every job waiting in the database, as `manage.py run_worker` would, then return."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+    """Run every job waiting in the database, as `manage.py run_worker` would, then return.
+
+    It runs inside the test's transaction, so the worker must not close the connection between jobs as it
+    does in production (on PostgreSQL that would end the test's transaction).
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
 
 
 @pytest.fixture
