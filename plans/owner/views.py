@@ -121,7 +121,7 @@ class MissingUpdatesView(OwnerMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         """Send now: this plan's digests, queued for a worker (sending never holds up the page)."""
-        groups = missing_updates(self.plan, progress.open_period(list(self.plan.periods.all())))
+        groups = missing_updates(self.plan, self.plan.open_period())
         reachable = sum(1 for group in groups if group.email)
         if not reachable:
             messages.error(request, "Nothing was sent: no lead who owes an update has an email address.")
