@@ -44,6 +44,7 @@ from plans.models import (
     BoardPackSnapshot,
     Comment,
     Evidence,
+    ImportJob,
     Indicator,
     IndicatorValue,
     Inspection,
@@ -128,7 +129,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("owner-measure-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-measure-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-missing-updates", "GET"): row(302, 404, 403, 403, 403, 200, 200),
-    ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 302, 302),  # send now
     ("owner-new-plan", "GET"): row(302, 403, 403, 403, 403, 200, 200),
     ("owner-new-plan", "POST"): row(302, 403, 403, 403, 403, 200, 200),
     ("owner-outcome-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
@@ -157,6 +158,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("plan-export", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("plan-import", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("plan-import", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no file: "Choose a workbook"
+    # Single sign-on: 404 for everyone while OIDC is not configured (tests/browser/test_single_sign_on.py signs in).
+    ("oidc_authentication_init", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_init", "POST"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "POST"): row(404, 404, 404, 404, 404, 404, 404),
+    ("plan-import-job", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("plan-import-job", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no "apply": nothing to do
     ("publications", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     # An owner's POST that names no frozen pack is refused with a message: 400.
     ("publications", "POST"): row(302, 404, 403, 403, 403, 400, 400),
@@ -181,6 +189,7 @@ STATE_CHANGING = {
     "owner-action-edit",
     "owner-measure-add",
     "owner-measure-edit",
+    "owner-missing-updates",
     "owner-new-plan",
     "owner-outcome-add",
     "owner-outcome-edit",
@@ -188,6 +197,7 @@ STATE_CHANGING = {
     "owner-priority-add",
     "owner-priority-edit",
     "plan-import",
+    "plan-import-job",
     "publication-withdraw",
     "publications",
     "rating-signoff",
@@ -214,6 +224,7 @@ class Scene:
     rating: Rating
     evidence: Evidence
     publication: Publication
+    import_job: ImportJob
 
 
 # URL name → its arguments in the scene (URLs without arguments need no line).
@@ -225,6 +236,7 @@ ARGUMENTS = {
     "plan-detail": plan_slug,
     "plan-export": plan_slug,
     "plan-import": plan_slug,
+    "plan-import-job": lambda scene: {"slug": scene.plan.slug, "token": scene.import_job.token},
     "publications": plan_slug,
     "publication-withdraw": lambda scene: {"slug": scene.plan.slug, "pk": scene.publication.pk},
     "publication": lambda scene: {"token": scene.publication.token},
@@ -365,6 +377,9 @@ def build_scene(users) -> Scene:
         rating=rating,
         evidence=evidence,
         publication=publication,
+        import_job=ImportJob.objects.create(
+            plan=plan, user=users["owner"], token="matrix-import", file_name="plan.xlsx", size=2_000_000
+        ),
     )
     scene.users = users
     return scene

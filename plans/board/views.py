@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,10 +23,11 @@ from plans.board.coverage import plan_coverage
 from plans.board.evidence import evidence
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
-from plans.board.pack import pdf_from_html, render_pack
+from plans.board.pack import render_pack
+from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
-from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
+from plans.models import BoardPackSnapshot, IndicatorValue, PackRender, Period, Recommendation
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
@@ -121,15 +123,31 @@ class BoardPackView(BoardPackMixin, View):
 
 
 class BoardPackPdfView(BoardPackMixin, View):
+    """The pack's PDF once a worker has made it (plans/board/pack_jobs.py); until then, a page saying it is on its way.
+
+    Never rendered here: a request only queues the render, so no viewer can tie
+    up the web workers. The page polls (htmx, or a refresh without JavaScript)
+    and the PDF downloads when it is ready.
+    """
+
     def get(self, request, *args, **kwargs):
         period, snapshot = self.chosen()
-        if snapshot is None:
-            pdf = pdf_from_html(render_pack(self.plan, period))
-        else:
-            if snapshot.pdf is None:  # a frozen pack's PDF never changes: make it once
-                snapshot.pdf = pdf_from_html(snapshot.html)
-                snapshot.save(update_fields=["pdf"])
-            pdf = bytes(snapshot.pdf)
+        if snapshot is not None and snapshot.pdf is not None:
+            return self.download(bytes(snapshot.pdf), period, snapshot)
+        render = request_pdf(self.plan, period, snapshot)
+        if render.status == PackRender.Status.READY:
+            if request.htmx:  # the waiting page's poll: navigate to the download itself
+                response = HttpResponse(status=200)
+                response["HX-Redirect"] = request.get_full_path()
+                return response
+            return self.download(bytes(render.pdf), period, snapshot)
+        context = {"plan": self.plan, "period": period, "snapshot": snapshot, "render": render}
+        context["can_manage"] = permissions.can_manage(request.user, self.plan)
+        template = "plans/board/_pdf_status.html" if request.htmx else "plans/board/pdf_status.html"
+        failed = render.status == PackRender.Status.FAILED
+        return TemplateResponse(request, template, context, status=200 if failed else 202)
+
+    def download(self, pdf: bytes, period: Period, snapshot: BoardPackSnapshot | None) -> HttpResponse:
         version = f" v{snapshot.version}" if snapshot else ""
         name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -76,11 +76,13 @@ class Digest:
         return "\n".join(lines)
 
 
-def reminder_digests() -> tuple[list[Digest], list[LeadOutstanding]]:
-    """(digests to send, leads owed updates who have no email address), over every open period."""
+def reminder_digests(plan: Plan | None = None) -> tuple[list[Digest], list[LeadOutstanding]]:
+    """(digests to send, leads owed updates who have no email address), over every open period (or one plan's)."""
     digests: dict[int, Digest] = {}
     unreachable: list[LeadOutstanding] = []
     open_periods = Period.objects.filter(status=Period.Status.OPEN).select_related("plan").order_by("plan__title")
+    if plan is not None:
+        open_periods = open_periods.filter(plan=plan)
     for period in open_periods:
         for group in missing_updates(period.plan, period):
             if not group.email:

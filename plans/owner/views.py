@@ -29,6 +29,7 @@ from plans.owner.forms import (
     ReopenPeriodForm,
 )
 from plans.owner.plan_start import start_plan
+from plans.owner.reminder_jobs import next_reminder_time, send_plan_reminders
 from plans.owner.reminders import missing_updates
 from plans.owner.structure import plan_recommendations, save_measure_from_form, save_part
 from plans.ratings.services import Conflict, Refused
@@ -115,8 +116,25 @@ class MissingUpdatesView(OwnerMixin, TemplateView):
             period=period,
             groups=groups,
             outstanding=len({measure.pk for group in groups for measure in group.measures}),
+            reachable=sum(1 for group in groups if group.email),
+            next_reminders=next_reminder_time(),
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """Send now: this plan's digests, queued for a worker (sending never holds up the page)."""
+        groups = missing_updates(self.plan, self.plan.open_period())
+        reachable = sum(1 for group in groups if group.email)
+        if not reachable:
+            messages.error(request, "Nothing was sent: no lead who owes an update has an email address.")
+        else:
+            send_plan_reminders.enqueue(self.plan.pk, request.build_absolute_uri("/"))
+            messages.success(
+                request,
+                f"Reminders are on their way to {reachable} lead{'s' if reachable != 1 else ''}: "
+                "each gets one email listing what they owe.",
+            )
+        return redirect("owner-missing-updates", self.plan.slug)
 
 
 # --- The plan's structure ------------------------------------------------------------------------
