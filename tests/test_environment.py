@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from plans.models import Evidence, StoredFile
 from plans.rollup import cache as aggregate_cache
-from tests.manager_fixtures import *  # noqa: F403
 from tracker.environment import cache_settings, email_settings, media_storage
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

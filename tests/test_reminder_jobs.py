@@ -14,7 +14,6 @@ from plans.models import ReminderRun
 from plans.owner.reminder_jobs import next_reminder_time, schedule_next_reminders, send_scheduled_reminders
 from tests.conftest import run_worker
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 from tracker.environment import email_settings
 
 
