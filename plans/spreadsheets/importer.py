@@ -168,6 +168,7 @@ class ImportPlanner:
         self.due_months: dict[tuple[type, object], DueMonth] = {}
         self.lead_cells: dict[str, list[Lead]] = {}
         self.rating_keys: dict[int, list[tuple[str, Period]]] = {}  # id(table) → its (key, period)s
+        self.table_priorities: dict[int, Priority] = {}  # id(table) → the priority of a sheet with no number
 
     # -- loading the plan as it is --------------------------------------------------------------
     def load(self) -> None:
@@ -426,6 +427,21 @@ class ImportPlanner:
             number = None
         if number is not None and number in self.priorities:
             return self.priorities[number]
+        if number is None and table.layout.has_structure_columns:
+            return self.unnumbered_priority(table, title)
+        return self.new_priority(number, title)
+
+    def unnumbered_priority(self, table: Table, title: str) -> Priority:
+        """A sheet with no priority number anywhere is one priority, named after its banner or the sheet,
+        as a person reads an "Action plan" sheet (into an existing plan: the priority of that title, if any)."""
+        found = self.table_priorities.get(id(table))
+        if found is None:
+            found = next((p for p in self.priorities.values() if key_text(p.title) == key_text(title)), None)
+            found = found or self.new_priority(None, title)
+            self.table_priorities[id(table)] = found
+        return found
+
+    def new_priority(self, number: int | None, title: str) -> Priority:
         if number is None:
             number = max(self.priorities, default=0) + 1
         priority = Priority(plan=self.plan, number=number, title=title or f"Priority {number}")

@@ -40,9 +40,9 @@ def errors_of(data: bytes) -> list[str]:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-style Excel (.xls)"),
-        (b"Outcome,Action,Success measure\nA,B,C\n", "a text or CSV file, not an Excel workbook (.xlsx)"),
-        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "The file is a PDF, not an Excel workbook (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-style Office file but not an Excel (.xls)"),
+        (b"Outcome,Action,Success measure\nA,B,C\n", "a text or CSV file, not a spreadsheet: open it in Excel"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "The file is a PDF, not a spreadsheet"),
         (b"PK\x03\x04" + b"\x00" * 200, "damaged or incomplete"),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptionInfo".encode("utf-16-le"),
@@ -50,7 +50,7 @@ def errors_of(data: bytes) -> list[str]:
         ),
         (b"", "The file is empty."),
     ],
-    ids=["xls", "csv", "renamed pdf", "corrupt zip", "password-protected", "empty"],
+    ids=["ole-not-a-workbook", "csv", "renamed pdf", "corrupt zip", "password-protected", "empty"],
 )
 def test_a_file_that_is_not_an_xlsx_workbook_is_refused_with_its_type_named(tmp_path, thurrock, data, expected):
     assert expected in refused(tmp_path, data)
