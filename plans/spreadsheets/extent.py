@@ -98,8 +98,8 @@ TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
 def xlsx_sheet(xml: bytes) -> SheetExtent:
     """The extent of one worksheet part's cells, and its formulas saved without a value."""
     extent = SheetExtent()
-    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/")
-    if b":c " not in xml and b":c>" not in xml and cells == xml.count(b'<c r="'):
+    plain = b":c " not in xml and b":c>" not in xml and b"<c>" not in xml and b"<c/" not in xml
+    if plain and xml.count(b"<c ") == xml.count(b'<c r="'):
         # Every cell carries its reference first (Excel, LibreOffice, openpyxl…): one pass over them
         found = CELL_REFERENCE.findall(xml)
         if found:

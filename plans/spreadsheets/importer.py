@@ -31,7 +31,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
-from plans.spreadsheets.bulk import collector_paused, create_in_bulk
+from plans.spreadsheets.bulk import collector_paused, create_in_bulk, new_instance
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -57,6 +57,7 @@ class CellChange:
 class ImportPreview:
     plan_title: str
     creating: bool = False
+    tables: int = 0  # plan tables read from the file
     new_priorities: list[str] = field(default_factory=list)
     new_periods: list[str] = field(default_factory=list)
     new_rows: list[str] = field(default_factory=list)
@@ -87,11 +88,16 @@ class ImportPreview:
             f"{len(self.missing_rows)} rows not in the file, {len(self.errors)} errors"
         )
 
-    def lines(self) -> list[str]:
-        """The preview as text (the command prints it; the page shows the same)."""
+    @property
+    def read(self) -> bool:
+        """Whether the file was read into tables (a file refused whole has nothing to preview)."""
+        return self.tables > 0
+
+    def lines(self, *, errors: bool = True) -> list[str]:
+        """The preview as text (the command prints it; the page shows the same); `errors=False` leaves them out."""
         out = [f"{'New plan' if self.creating else 'Plan'}: {self.plan_title}", self.summary()]
         sections = [
-            ("Errors (nothing will be changed)", [str(p) for p in self.errors]),
+            ("Errors (nothing will be changed)", [str(p) for p in self.errors] if errors else []),
             ("New periods", self.new_periods),
             ("New priorities", self.new_priorities),
             ("New rows", self.new_rows),
@@ -134,13 +140,15 @@ def key_text(value: object) -> str:
 
 def detect_scale(contents: WorkbookContents) -> Scale | None:
     """The scale whose levels read every rating in the file, preferring labels over aliases and more levels."""
-    texts = {
-        rating_text(value)
+    values = {
+        row.values[key]
         for table in contents.tables
+        for key in table.headers
+        if key.startswith("rating:")
         for row in table.rows
-        for key, value in row.values.items()
-        if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED
     }
+    texts = {rating_text(value) for value in values} - {""}
+    texts = {text for text in texts if text.casefold() not in NOT_RATED}
     best, best_score = None, None
     for scale in Scale.objects.prefetch_related("levels"):
         resolved = sum(1 for text in texts if scale.level_for(text))
@@ -158,6 +166,7 @@ class ImportPlanner:
         self.contents = contents
         self.plan = plan
         self.preview = ImportPreview(plan.title if plan else (create or {}).get("title", ""), creating=plan is None)
+        self.preview.tables = len(contents.tables)
         self.preview.errors += contents.errors
         self.preview.warnings += contents.warnings
         self.create = create or {}
@@ -305,10 +314,11 @@ class ImportPlanner:
         """In a new plan: the last period with any rating is open, those before closed, later ones planned."""
         rated = set()
         for table in self.contents.tables:
-            for row in table.rows:
-                for key, value in row.values.items():
-                    if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED:
-                        rated.add(self.period_for[key.removeprefix("rating:")].order)
+            for key, period in self.rating_columns(table):
+                if period.order not in rated and any(
+                    rating_text(row.values[key]).casefold() not in NOT_RATED for row in table.rows
+                ):
+                    rated.add(period.order)
         current = max(rated, default=1)
         for period in self.period_for.values():
             period.status = (
@@ -360,11 +370,15 @@ class ImportPlanner:
         values = row.values
         action_text = values.get("action") if table.layout.has_structure_columns else values.get("measure")
         action = self.action_for(self.outcome_for(priority, text_of(values.get("outcome"))), text_of(action_text))
-        measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
-        for name, attribute in TEXT_FIELDS.items():
-            setattr(measure, attribute, text_of(values.get(name)))
         due = self.due_month(values.get("time"))
-        measure.due_month, measure.due_note = due.month, due.note
+        measure = new_instance(
+            Measure,
+            action=action,
+            order=self.next_order(action),
+            due_month=due.month,
+            due_note=due.note,
+            **{attribute: text_of(values.get(name)) for name, attribute in TEXT_FIELDS.items()},
+        )
         ratings = self.new_ratings(table, row, measure)
         leads = self.leads_in(measure.lead_text)
         officers = self.leads_in(measure.officer_text)
@@ -381,7 +395,7 @@ class ImportPlanner:
         for key, period in self.rating_columns(table):
             ok, level = self.level(table, row, key, values[key])
             if ok and level is not None:
-                ratings.append(Rating(measure=measure, period=period, level=level))
+                ratings.append(new_instance(Rating, measure=measure, period=period, level=level))
         return ratings
 
     def rating_columns(self, table: Table) -> list[tuple[str, Period]]:
@@ -460,7 +474,7 @@ class ImportPlanner:
     def outcome_for(self, priority: Priority, statement: str) -> Outcome:
         key = (priority.pk or id(priority), key_text(statement))
         if key not in self.outcomes:
-            outcome = Outcome(priority=priority, order=self.next_order(priority), statement=statement)
+            outcome = new_instance(Outcome, priority=priority, order=self.next_order(priority), statement=statement)
             self.outcomes[key] = outcome
             self.created[Outcome].append(outcome)
             self.links.append((outcome, "recommendations", self.references(statement, None)))
@@ -469,7 +483,7 @@ class ImportPlanner:
     def action_for(self, outcome: Outcome, text: str) -> Action:
         key = (outcome.pk or id(outcome), key_text(text))
         if key not in self.actions:
-            action = Action(outcome=outcome, order=self.next_order(outcome), text=text)
+            action = new_instance(Action, outcome=outcome, order=self.next_order(outcome), text=text)
             self.actions[key] = action
             self.created[Action].append(action)
             self.links.append((action, "recommendations", self.references(text, None)))

@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
@@ -227,7 +228,7 @@ def read_sheets(contents: WorkbookContents, source: WorkbookFile, extents: dict[
             elif title == columns.EXPORTED_SHEET:
                 read_exported(contents, values)
             elif title.casefold() not in SKIPPED_SHEETS:
-                read_sheet(contents, title, values, merges)
+                read_sheet(contents, title, values, merges, uncalculated=bool(extent.formulas))
     finally:
         book.close()
 
@@ -351,7 +352,10 @@ def fill_merged(values: list[list[object]], merges, header_row: int, columns: se
             return
 
 
-def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]], merges=()) -> None:
+def read_sheet(
+    contents: WorkbookContents, title: str, values: list[list[object]], merges=(), *, uncalculated: bool = True
+) -> None:
+    """Read the sheet's plan table into `contents` (`uncalculated=False`: no formula on it lacks its value)."""
     found = find_header(values)
     if found is None:
         contents.warnings.append(Problem("skipped: no plan table found on this sheet", title))
@@ -369,7 +373,8 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
     banner = [str(v) for row in values[:index] for v in row if isinstance(v, str) and v.strip()]
     table.banner = " ".join(banner[0].split()) if banner else ""
     across = {merge[1] for merge in merges if merge[3] == merge[1] and merge[2] > merge[0]}
-    rows = TableRows(contents, table, keys, across)
+    formulas = any(isinstance(value, UncalculatedFormula) for row in values for value in row) if uncalculated else False
+    rows = TableRows(contents, table, keys, across, formulas)
     for number, row in enumerate(values[index + 1 :], start=index + 2):
         rows.add(number, row)
     contents.tables.append(table)
@@ -385,19 +390,27 @@ class TableRows:
     priority banner starts that priority for the rows below it.
     """
 
-    def __init__(self, contents: WorkbookContents, table: Table, keys: dict[int, str], across: set[int]):
-        self.contents, self.table, self.keys, self.across = contents, table, keys, across
+    def __init__(self, contents: WorkbookContents, table: Table, keys: dict[int, str], across: set[int], formulas):
+        self.contents, self.table, self.keys, self.across, self.formulas = contents, table, keys, across, formulas
+        self.names = list(keys.values())
+        self.width = max(keys) + 1
+        self.cells_of = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[next(iter(keys))],)
+        self.rating_keys = [key for key in self.names if key.startswith("rating:")]
         self.header_texts = {key: columns.normalise_header(text) for key, text in table.headers.items()}
         self.carried: dict[str, object] = {}
         self.section = ""  # "N. title" from a priority banner row above, on a sheet without a Priority column
 
     def add(self, number: int, row: list[object]) -> None:
         table = self.table
-        cells = {key: row[col] if col < len(row) else None for col, key in self.keys.items()}
-        report_formulas(self.contents, cells, Problem("", table.sheet, number), table.headers)
+        if len(row) >= self.width:
+            cells = dict(zip(self.names, self.cells_of(row), strict=True))
+        else:  # a row the reader gave shorter than the header (not calamine's way, but cheap to allow)
+            cells = {key: row[col] if col < len(row) else None for col, key in self.keys.items()}
+        if self.formulas:
+            report_formulas(self.contents, cells, Problem("", table.sheet, number), table.headers)
         if all(value in (None, "") for value in cells.values()) or self.repeats_header(cells):
             return
-        unrated = not any(cells.get(k) for k in cells if k.startswith("rating:"))
+        unrated = not any(cells[key] for key in self.rating_keys)
         if cells.get("measure") in (None, "") and unrated and self.banner(number, row):
             return
         blank = carry_down(cells, self.carried)
@@ -411,8 +424,10 @@ class TableRows:
 
     def repeats_header(self, cells: dict[str, object]) -> bool:
         """Whether the row is the header again: its measure cell and at least one other read as their headers."""
-        measure = cells.get("measure")
-        if not isinstance(measure, str) or columns.normalise_header(measure) != self.header_texts.get("measure"):
+        measure, header = cells.get("measure"), self.header_texts.get("measure", "")
+        if not isinstance(measure, str) or len(measure) > 2 * len(header) + 8:
+            return False  # most measures are sentences, far longer than their header
+        if columns.normalise_header(measure) != header:
             return False
         same = sum(
             1

@@ -25,12 +25,12 @@ def refused(tmp_path, data: bytes, slug: str = "thurrock-2017-19", name: str = "
     """Import the bytes expecting failure; returns everything printed, and checks nothing changed."""
     path = tmp_path / name
     path.write_bytes(data)
-    out = StringIO()
+    out, err = StringIO(), StringIO()
     before = (history_count(), Plan.objects.count())
     with pytest.raises(CommandError) as failure:
-        call_command("import_plan", str(path), "--plan", slug, stdout=out)
+        call_command("import_plan", str(path), "--plan", slug, stdout=out, stderr=err)
     assert (history_count(), Plan.objects.count()) == before
-    return out.getvalue() + str(failure.value)
+    return out.getvalue() + err.getvalue() + str(failure.value)
 
 
 def errors_of(data: bytes) -> list[str]:

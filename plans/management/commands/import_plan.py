@@ -7,11 +7,14 @@ from django.db import DatabaseError
 
 from plans.audit import command_user
 from plans.models import Inspection, Plan, Scale
+from plans.spreadsheets.bulk import collector_paused
 from plans.spreadsheets.reader import Problem
 from plans.spreadsheets.service import apply_import, preview_import, read_upload
 
 
 class Command(BaseCommand):
+    # The system checks import every page's code (openpyxl, WeasyPrint…); `manage.py check` runs them.
+    requires_system_checks: list[str] = []
     help = (
         "Import a workbook into a plan: our own export edited (rows matched by hidden id) or a council's own "
         "workbook. Prints the preview; applies it all or nothing unless --dry-run."
@@ -28,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Who the history records (default: the system account).")
 
     def handle(self, *args, **options):
+        # One pause of the cyclic garbage collector for the preview and the apply together (each pausing it
+        # alone would make it walk the import's objects once more between them).
+        with collector_paused():
+            self.run(options)
+
+    def run(self, options) -> None:
         user = command_user(options["user"])
         plan, create = self.target(options)
         data = read_upload(options["file"])
@@ -42,22 +51,33 @@ class Command(BaseCommand):
             inspection=self.optional(Inspection, "key", options["inspection"], "--inspection"),
             owner=user if user.is_active else None,
         )
+        name = Path(options["file"]).name
+        if preview.errors:
+            self.refuse(preview, name)
         for line in preview.lines():
             self.stdout.write(line)
-        if preview.errors:
-            raise CommandError(f"{len(preview.errors)} problems in {Path(options['file']).name}: nothing was changed.")
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was changed.")
         elif not preview.has_changes:
             self.stdout.write("Nothing to change.")
         else:
             try:
-                apply_import(preview, user, Path(options["file"]).name)
+                apply_import(preview, user, name)
             except DatabaseError as error:
                 raise CommandError(
                     f"The database failed part-way through the import ({error}); it was undone: nothing was changed."
                 ) from error
-            self.stdout.write(self.style.SUCCESS(f"Imported {Path(options['file']).name}: {preview.summary()}."))
+            self.stdout.write(self.style.SUCCESS(f"Imported {name}: {preview.summary()}."))
+
+    def refuse(self, preview, name: str) -> None:
+        """The preview (if the file could be read) on stdout, each problem on its own line on stderr, then stop."""
+        if preview.read:
+            for line in preview.lines(errors=False):
+                self.stdout.write(line)
+        for problem in preview.errors:
+            self.stderr.write(str(problem))
+        count = len(preview.errors)
+        raise CommandError(f"{count} problem{'s' if count != 1 else ''} in {name}: nothing was changed.")
 
     def target(self, options) -> tuple[Plan | None, bool]:
         plan = Plan.objects.with_scale().filter(slug=options["plan"]).first()
