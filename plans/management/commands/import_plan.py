@@ -54,8 +54,7 @@ class Command(BaseCommand):
         name = Path(options["file"]).name
         if preview.errors:
             self.refuse(preview, name)
-        for line in preview.lines():
-            self.stdout.write(line)
+        self.stdout.write("\n".join(preview.lines()))  # one write: a big import's preview has a line per new row
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was changed.")
         elif not preview.has_changes:
@@ -72,10 +71,8 @@ class Command(BaseCommand):
     def refuse(self, preview, name: str) -> None:
         """The preview (if the file could be read) on stdout, each problem on its own line on stderr, then stop."""
         if preview.read:
-            for line in preview.lines(errors=False):
-                self.stdout.write(line)
-        for problem in preview.errors:
-            self.stderr.write(str(problem))
+            self.stdout.write("\n".join(preview.lines(errors=False)))
+        self.stderr.write("\n".join(str(problem) for problem in preview.errors))
         count = len(preview.errors)
         raise CommandError(f"{count} problem{'s' if count != 1 else ''} in {name}: nothing was changed.")
 
