@@ -22,9 +22,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
-from xml.sax.saxutils import unescape
-
-from defusedxml import ElementTree
+from html import unescape
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
@@ -81,18 +79,18 @@ def check(name: str, extent: SheetExtent) -> None:
 
 # A cell element as most writers write it: its reference first. Self-closing cells hold no value (a style only).
 CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>')
+# The rarer patterns are compiled on first use (re keeps them): most imports never need them.
 # Any row or cell element, with or without a namespace prefix, attributes in any order: the general case.
-ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(\s[^>]*?)?(/?)>")
-REFERENCE = re.compile(rb'\br\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']')
-ROW_NUMBER = re.compile(rb'\br\s*=\s*["\']([0-9]{1,7})(?:\.0*)?["\']')
-FORMULA_CELL = re.compile(
-    rb"<(?:[A-Za-z_][\w.\-]*:)?c(\s[^>]*?)?>((?:(?!</?(?:[A-Za-z_][\w.\-]*:)?c[\s>/]).)*?<(?:[A-Za-z_][\w.\-]*:)?f\b"
-    rb"(?:(?!</?(?:[A-Za-z_][\w.\-]*:)?c[\s>/]).)*?)</(?:[A-Za-z_][\w.\-]*:)?c>",
-    re.DOTALL,
+ROW_OR_CELL = rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(\s[^>]*?)?(/?)>"
+REFERENCE = rb'\br\s*=\s*["\']\$?([A-Za-z]{1,3})\$?([0-9]{1,7})["\']'
+ROW_NUMBER = rb'\br\s*=\s*["\']([0-9]{1,7})(?:\.0*)?["\']'
+FORMULA_CELL = (
+    rb"(?s)<(?:[A-Za-z_][\w.\-]*:)?c(\s[^>]*?)?>((?:(?!</?(?:[A-Za-z_][\w.\-]*:)?c[\s>/]).)*?<(?:[A-Za-z_][\w.\-]*:)?f\b"
+    rb"(?:(?!</?(?:[A-Za-z_][\w.\-]*:)?c[\s>/]).)*?)</(?:[A-Za-z_][\w.\-]*:)?c>"
 )
-FORMULA_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?f>)", re.DOTALL)
-VALUE_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?v\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?v>)", re.DOTALL)
-TYPE = re.compile(rb'\bt\s*=\s*["\'](\w+)["\']')
+FORMULA_TEXT = rb"(?s)<(?:[A-Za-z_][\w.\-]*:)?f\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?f>)"
+VALUE_TEXT = rb"(?s)<(?:[A-Za-z_][\w.\-]*:)?v\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.\-]*:)?v>)"
+TYPE = rb'\bt\s*=\s*["\'](\w+)["\']'
 
 
 def xlsx_sheet(xml: bytes) -> SheetExtent:
@@ -115,12 +113,12 @@ def xlsx_sheet(xml: bytes) -> SheetExtent:
 def placed_by_order(xml: bytes, extent: SheetExtent) -> None:
     """Rows and cells placed as a reader places them: by their reference, or one after the one before."""
     row = column = 0
-    for kind, attributes, closed in ROW_OR_CELL.findall(xml):
+    for kind, attributes, closed in re.findall(ROW_OR_CELL, xml):
         if kind == b"row":
-            number = ROW_NUMBER.search(attributes or b"")
+            number = re.search(ROW_NUMBER, attributes or b"")
             row, column = (int(number[1]) if number else row + 1), 0
             continue
-        reference = REFERENCE.search(attributes or b"")
+        reference = re.search(REFERENCE, attributes or b"")
         if reference:
             column, cell_row = column_number(reference[1]), int(reference[2])
         else:
@@ -132,22 +130,18 @@ def placed_by_order(xml: bytes, extent: SheetExtent) -> None:
 def uncalculated_formulas(xml: bytes) -> dict[tuple[int, int], str]:
     """(row, column) → "=formula" of each formula cell saved without a calculated value."""
     found = {}
-    for attributes, body in FORMULA_CELL.findall(xml):
-        value = VALUE_TEXT.search(body)
-        kind = TYPE.search(attributes or b"")
+    for attributes, body in re.findall(FORMULA_CELL, xml):
+        value = re.search(VALUE_TEXT, body)
+        kind = re.search(TYPE, attributes or b"")
         if value and (value[1] or (kind and kind[1] == b"str")):
             continue  # a saved result (an empty text result is a result)
-        reference = REFERENCE.search(attributes or b"")
+        reference = re.search(REFERENCE, attributes or b"")
         if not reference:
             continue
-        formula = FORMULA_TEXT.search(body)
+        formula = re.search(FORMULA_TEXT, body)
         text = unescape(formula[1].decode("utf-8", "replace")) if formula and formula[1] else ""
         found[(int(reference[2]), column_number(reference[1]))] = f"={text}" if text else "(a shared formula)"
     return found
-
-
-def local(tag: str) -> str:
-    return tag.rpartition("}")[2]
 
 
 def xlsx_extents(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str, SheetExtent]:
@@ -165,25 +159,38 @@ def xlsx_extents(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str, S
     return extents
 
 
+SHEET_ELEMENT = rb"<(?:[A-Za-z_][\w.\-]*:)?sheet\s([^>]*)>"
+RELATIONSHIP_ELEMENT = rb"<(?:[A-Za-z_][\w.\-]*:)?Relationship\s([^>]*)>"
+ATTRIBUTE = rb'(?:^|\s)(?:[A-Za-z_][\w.\-]*:)?(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')'
+
+
+def attributes(text: bytes) -> dict[str, str]:
+    """An element's attributes by their local names, values unescaped."""
+    return {
+        name.decode(): unescape((double or single).decode("utf-8", "replace"))
+        for name, double, single in re.findall(ATTRIBUTE, text)
+    }
+
+
 def xlsx_sheet_names(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str, str]:
     """Normalised part name → the sheet's name, from the workbook part and its relationships."""
     try:
-        workbook = ElementTree.fromstring(archive.read(names["xl/workbook.xml"]))
-        rels = ElementTree.fromstring(archive.read(names["xl/_rels/workbook.xml.rels"]))
-    except (KeyError, ElementTree.ParseError, ValueError):
+        workbook = archive.read(names["xl/workbook.xml"])
+        rels = archive.read(names["xl/_rels/workbook.xml.rels"])
+    except KeyError:
         return {}
     targets = {}
-    for rel in rels:
-        target = (rel.get("Target") or "").replace("\\", "/")
+    for found in re.findall(RELATIONSHIP_ELEMENT, rels):
+        rel = attributes(found)
+        target = rel.get("Target", "").replace("\\", "/")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = target.lower()
-    found = {}
-    for element in workbook.iter():
-        if local(element.tag) == "sheet":
-            rel_id = next((value for key, value in element.attrib.items() if local(key) == "id"), None)
-            if rel_id in targets and element.get("name"):
-                found[targets[rel_id]] = element.get("name")
-    return found
+    sheets = {}
+    for found in re.findall(SHEET_ELEMENT, workbook):
+        sheet = attributes(found)
+        if sheet.get("id") in targets and sheet.get("name"):
+            sheets[targets[sheet["id"]]] = sheet["name"]
+    return sheets
 
 
 # -- .ods ------------------------------------------------------------------------------------------------
@@ -202,7 +209,7 @@ def ods_extents(content: bytes) -> dict[str, SheetExtent]:
         if kind == b"table":
             if not end:
                 name = ODS_NAME.search(attributes)
-                title = unescape(name[1].decode(), {"&quot;": '"', "&apos;": "'"}) if name else ""
+                title = unescape(name[1].decode("utf-8", "replace")) if name else ""
                 extent = extents.setdefault(title or f"Sheet{len(extents) + 1}", SheetExtent())
             row = column = 0
         elif kind == b"table-row":
@@ -269,14 +276,17 @@ def xlsb_sheet(data: bytes) -> SheetExtent:
 def xlsb_extents(archive: zipfile.ZipFile, names: dict[str, str]) -> dict[str, SheetExtent]:
     sheet_names = {}
     try:
-        rels = ElementTree.fromstring(archive.read(names["xl/_rels/workbook.bin.rels"]))
-        targets = {rel.get("Id"): "xl/" + (rel.get("Target") or "").replace("\\", "/").lower() for rel in rels}
+        rels = [
+            attributes(found)
+            for found in re.findall(RELATIONSHIP_ELEMENT, archive.read(names["xl/_rels/workbook.bin.rels"]))
+        ]
+        targets = {rel.get("Id"): "xl/" + rel.get("Target", "").replace("\\", "/").lower() for rel in rels}
         for kind, payload in xlsb_records(archive.read(names["xl/workbook.bin"])):
             if kind == XLSB_SHEET:
                 rel_id, position = _wide_string(payload, 8)
                 name, _ = _wide_string(payload, position)
                 sheet_names[targets.get(rel_id, "")] = name
-    except (KeyError, ValueError, struct.error, ElementTree.ParseError):
+    except (KeyError, ValueError, struct.error):
         pass
     return {
         sheet_names.get(normal, actual): xlsb_sheet(archive.read(actual))

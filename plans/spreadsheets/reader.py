@@ -186,7 +186,7 @@ READING_FAILED = (
     zlib.error,
     EOFError,
     OSError,
-    ValueError,  # also a part's XML our own checks parse (defusedxml)
+    ValueError,
     KeyError,
     IndexError,
     struct.error,
