@@ -11,6 +11,8 @@ import struct
 import zipfile
 from xml.sax.saxutils import escape
 
+from plans.spreadsheets.extent import column_letters
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -27,14 +29,6 @@ MEASURES = ["90% of cases audited", "Findings reported to the board", "Vacancies
 RATINGS = [3, 2, 4]
 
 
-def letters(column: int) -> str:
-    text = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        text = chr(65 + rest) + text
-    return text
-
-
 def cell(reference: str, value: object, *, prefix: str = "") -> str:
     if value is None:
         return ""
@@ -49,7 +43,9 @@ def cell(reference: str, value: object, *, prefix: str = "") -> str:
 def rows_xml(rows: list[list[object]], first_row: int = 1, *, prefix: str = "") -> str:
     out = []
     for number, values in enumerate(rows, start=first_row):
-        cells = "".join(cell(f"{letters(col)}{number}", value, prefix=prefix) for col, value in enumerate(values, 1))
+        cells = "".join(
+            cell(f"{column_letters(col)}{number}", value, prefix=prefix) for col, value in enumerate(values, 1)
+        )
         out.append(f'<{prefix}row r="{number}">{cells}</{prefix}row>')
     return "".join(out)
 
