@@ -222,3 +222,16 @@ def rezip_sheet(data: bytes, part: str, change) -> bytes:
             body = source.read(item.filename)
             target.writestr(item.filename, change(body) if item.filename == part else body)
     return out.getvalue()
+
+
+# Styles as recent Excel writes them, with markup-compatibility blocks, and an extension no reader knows
+ALTERNATE_CONTENT_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac">'
+    '<mc:AlternateContent><mc:Choice Requires="x14ac"><x14ac:knownFonts/></mc:Choice><mc:Fallback/>'
+    '</mc:AlternateContent><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders>'
+    '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>'
+)
+UNKNOWN_EXTENSION = '<extLst><ext uri="{00000000-0000-0000-0000-000000000000}"><x:data xmlns:x="urn:x"/></ext></extLst>'

@@ -99,6 +99,10 @@ READABLE = {
         }
     ),
     "xlsb-made-record-by-record": lambda: odd_files.xlsb([HEADER, *ROWS]),
+    "alternate-content-styles-and-unknown-extensions": lambda: xlsx(
+        {"Action plan": plan_sheet().replace("<sheetData>", odd_files.UNKNOWN_EXTENSION + "<sheetData>")},
+        extra={"xl/styles.xml": odd_files.ALTERNATE_CONTENT_STYLES},
+    ),
 }
 
 

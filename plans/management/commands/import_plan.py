@@ -1,6 +1,8 @@
 """manage.py import_plan <file.xlsx> --plan <slug> [--create --title "..."] [--dry-run] [--user <username>]"""
 
 import gc
+import logging
+import warnings
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +13,8 @@ from plans.models import Inspection, Plan, Scale
 from plans.spreadsheets.bulk import collector_paused
 from plans.spreadsheets.reader import Problem
 from plans.spreadsheets.service import apply_import, preview_import, read_upload
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -34,8 +38,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # One pause of the cyclic garbage collector for the preview and the apply together (each pausing it
         # alone would make it walk the import's objects once more between them).
-        with collector_paused():
-            self.run(options)
+        with collector_paused(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # a library's warning is for the administrator's log, not the user
+            try:
+                self.run(options)
+            finally:
+                for warning in caught:
+                    logger.debug("import_plan: %s", warning.message)
             if getattr(self, "_called_from_command_line", False):
                 # The process ends next: its objects need no collecting pass on the way out (one full pass over
                 # an import's hundred thousand objects at exit), so they are moved out of the collector's sight.
