@@ -96,7 +96,7 @@ def check_workbook_bytes(data: bytes) -> WorkbookFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # "zip file version 8.4"
         raise UnsafeWorkbook("The workbook is damaged or incomplete (its zip directory cannot be read).") from None
     _check_members(members)
     names = {member.filename.replace("\\", "/").lower(): member.filename for member in members}

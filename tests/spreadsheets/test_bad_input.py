@@ -164,3 +164,11 @@ def test_a_missing_plan_or_an_existing_one_with_create_is_a_clear_error(tmp_path
         call_command("import_plan", str(path), "--plan", thurrock.slug, "--create", stdout=StringIO())
     with pytest.raises(CommandError, match="There is no file"):
         call_command("import_plan", str(tmp_path / "missing.xlsx"), "--plan", thurrock.slug, stdout=StringIO())
+
+
+def test_a_zip_directory_claiming_an_unknown_zip_version_is_refused_as_damaged(tmp_path, thurrock):
+    """A bit flipped in the central directory's "version needed" (the malformed corpus found it: a 500)."""
+    data = bytearray(to_bytes(export_book(thurrock)))
+    directory = data.rindex(b"PK\x01\x02")  # the last member's central directory entry
+    data[directory + 6] = 84  # version needed to extract: 8.4
+    assert "damaged or incomplete (its zip directory cannot be read)" in refused(tmp_path, bytes(data))
