@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Scratch database the load benchmark drops and creates
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/loadbench
 
-.PHONY: run install install-dev migrate demo serve test lint test-sqlite test-postgres format bench bench-load clean
+.PHONY: run install install-dev migrate demo serve worker test system-packages lint test-sqlite test-postgres format bench bench-load bench-hosts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,19 +37,34 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The server and one background worker beside it (board-pack PDFs, reminders, large imports); Ctrl-C stops both.
+# Email goes to the console: reminders are printed here, not sent.
 serve: install
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a background worker  (Ctrl-C stops both)"
+	@export EMAIL_URL=console://; \
+	$(BIN)/python manage.py run_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make worker: only the background worker (for a second terminal, or another host's DATABASE_URL).
+worker: install
+	$(BIN)/python manage.py run_worker
 
 ## make run: install, migrate SQLite under var/, load the demo plans and serve on PORT (8000).
 run: demo serve
 
-## make test: lint, then the whole suite on SQLite and then on PostgreSQL.
-test: lint test-sqlite test-postgres
+## make test: the system packages the tests need, lint, then the whole suite on SQLite and then on PostgreSQL.
+test: system-packages lint test-sqlite test-postgres
+
+## Chromium, poppler-utils, Pango, Node, Redis, PostgreSQL: installed when missing (as root; otherwise
+## it stops with the one command to run), and PostgreSQL and Redis started when down.
+system-packages:
+	bin/system-packages
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .
@@ -80,6 +95,12 @@ bench: $(VENV)/.bench
 LOAD_ARGS ?=
 bench-load: install-dev
 	$(BIN)/python bench/load.py --database $(LOAD_DB) $(LOAD_ARGS)
+
+## make bench-hosts: the same load spread over two gunicorn hosts sharing PostgreSQL, one Redis and database-backed files.
+HOSTS_DB ?= postgres://postgres@127.0.0.1:5432/loadbench_hosts
+REDIS_URL_BENCH ?= redis://127.0.0.1:6379/0
+bench-hosts: install-dev
+	$(BIN)/python bench/load.py --database $(HOSTS_DB) --hosts 2 --redis $(REDIS_URL_BENCH) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -57,7 +57,7 @@ def bulk_plan(priorities: int, measures_per_priority: int, periods: int) -> Plan
 
 def dashboard(plan: Plan) -> None:
     state = load_state(plan)
-    compare(state, *default_periods(state.periods))
+    compare(state, *default_periods(state.plan, state.periods))
 
 
 def pack(plan: Plan) -> None:

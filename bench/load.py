@@ -20,6 +20,12 @@ database and once in history by its user, every refused one is nowhere.
     python bench/load.py                                    # 50 managers, 10 board members, 60 s, 4 workers
     python bench/load.py --seconds 120 --workers 8 --think 0.5
     python bench/load.py --database sqlite:////tmp/load.sqlite3 --workers 1
+    python bench/load.py --hosts 2 --redis redis://127.0.0.1:6379/0      # make bench-hosts
+
+With --hosts N it starts N gunicorn app servers on consecutive ports, each
+with its own VAR_DIR (no shared disk), sharing the database, one Redis cache
+(--redis) and database-backed media; every user's requests go to a host
+chosen at random each time, with the same session.
 
 The scratch database (default postgres://postgres@127.0.0.1:5432/loadbench) is
 dropped and created by the run.
@@ -30,6 +36,7 @@ import http.client
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -58,7 +65,9 @@ def arguments():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests, seconds")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="the first host's port; others follow it")
+    parser.add_argument("--hosts", type=int, default=1, help="app servers (gunicorn) sharing the database")
+    parser.add_argument("--redis", default="", help="REDIS_URL for the hosts' shared cache")
     return parser.parse_args()
 
 
@@ -142,34 +151,50 @@ def build_scene(managers: int, board: int) -> Scene:
 
 
 class Browser:
-    """One user's session: keeps its cookies (ignoring Secure, as the proxy's TLS is absent here)."""
+    """One user's session: keeps its cookies (ignoring Secure, as the proxy's TLS is absent here).
 
-    def __init__(self, port: int):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    With several ports (one app server each), each request goes to one of them
+    at random with the same cookies: the session, cache and files must be shared.
+    """
+
+    def __init__(self, port: int | list[int]):
+        ports = port if isinstance(port, list) else [port]
+        self.connections = {p: http.client.HTTPConnection("127.0.0.1", p, timeout=60) for p in ports}
         self.cookies = SimpleCookie()
+        self.last_response = None
 
-    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
+    def request(self, method: str, path: str, data=None, headers=None, files=None, port=None):
+        """(status, text) of one request; `files` ({field: (name, bytes)}) sends multipart form data."""
+        status, body = self.raw(method, path, data, headers, files, port)
+        return status, body.decode(errors="replace")
+
+    def raw(self, method: str, path: str, data=None, headers=None, files=None, port=None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{key}={morsel.value}" for key, morsel in self.cookies.items())
         body = None
-        if data is not None:
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if data is not None or files:
             if "csrftoken" in self.cookies:
                 headers["X-CSRFToken"] = self.cookies["csrftoken"].value
+            if files:
+                body, headers["Content-Type"] = multipart(data or {}, files)
+            else:
+                body = urlencode(data, doseq=True)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = self.connections[port] if port else random.choice(list(self.connections.values()))
         try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            text = response.read().decode()
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read()
         except (OSError, http.client.HTTPException):
-            self.connection.close()
+            connection.close()
             raise
         for header in response.headers.get_all("Set-Cookie") or []:
             self.cookies.load(header)
         if response.headers.get("Connection", "").lower() == "close":
-            self.connection.close()
-        return response.status, text
+            connection.close()
+        self.last_response = response
+        return response.status, content
 
     def sign_in(self, username: str) -> None:
         status, page = self.request("GET", "/accounts/login/")
@@ -179,6 +204,22 @@ class Browser:
         )
         if status != 302:
             raise RuntimeError(f"{username} could not sign in ({status})")
+
+
+def multipart(data: dict, files: dict) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, for uploads (evidence, workbooks)."""
+    boundary = f"----load{random.getrandbits(64):x}"
+    parts = []
+    for name, value in data.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 @dataclass
@@ -253,14 +294,28 @@ def board_member(run: Run, browser: Browser, load_plan: str):
         run.pause()
 
 
-def start_server(args, environment: dict) -> subprocess.Popen:
+def host_environment(environment: dict, args, host: int) -> dict:
+    """One host's settings: its own disk; with several hosts, the shared cache and database-backed media."""
+    if args.hosts == 1:
+        return environment
+    var_dir = Path(environment["VAR_DIR"]) / f"host-{host}"
+    # Each host its own copy of the collected static files, as on separate machines.
+    shutil.copytree(Path(environment["VAR_DIR"]) / "static", var_dir / "static", dirs_exist_ok=True)
+    shared = {"MEDIA_STORAGE": "database", "VAR_DIR": str(var_dir)}
+    if args.redis:
+        shared |= {"REDIS_URL": args.redis, "CACHE_KEY_PREFIX": f"load-{os.getpid()}"}
+    return {**environment, **shared}
+
+
+def start_server(args, environment: dict, port: int | None = None) -> subprocess.Popen:
+    port = port or args.port
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "tracker.wsgi:application", "--bind", f"127.0.0.1:{args.port}"]
+    command = [str(gunicorn), "tracker.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(args.workers), "--log-level", "warning", "--timeout", "60"]
     server = subprocess.Popen(command, cwd=ROOT, env=environment)
     for _ in range(100):
         try:
-            Browser(args.port).request("GET", "/accounts/login/")
+            Browser(port).request("GET", "/accounts/login/")
             return server
         except OSError:
             time.sleep(0.2)
@@ -277,7 +332,9 @@ def report(tally: Tally, seconds: float, problems: list, args) -> None:
     total = sum(len(times) for times in tally.timings.values())
     errors = sum(len(messages) for messages in tally.errors.values())
     print(f"\n{args.managers} managers and {args.board} board members for {seconds:.0f} s, think time {args.think} s")
-    print(f"gunicorn {args.workers} workers, database {urlsplit(args.database).scheme}\n")
+    cache = "Redis cache" if args.redis else "memory cache per process"
+    hosts = f"{args.hosts} hosts × " if args.hosts > 1 else ""
+    print(f"gunicorn {hosts}{args.workers} workers, database {urlsplit(args.database).scheme}, {cache}\n")
     print(f"{'request':<28} {'count':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6}")
     for kind, times in sorted(tally.timings.items()):
         ms = [t * 1000 for t in times]
@@ -300,12 +357,13 @@ def report(tally: Tally, seconds: float, problems: list, args) -> None:
 
 def warm_up(browser: Browser, load_plan: str, workers: int) -> None:
     """Untimed: each gunicorn worker loads its code and compiles its templates before the clock starts."""
-    for _ in range(3 * workers):
-        for path in ("/plans/thurrock-2017-19/board/", "/plans/thurrock-2017-19/", f"/plans/{load_plan}/board/"):
-            browser.request("GET", path)
+    for port in browser.connections:
+        for _ in range(3 * workers):
+            for path in ("/plans/thurrock-2017-19/board/", "/plans/thurrock-2017-19/", f"/plans/{load_plan}/board/"):
+                browser.request("GET", path, port=port)
 
 
-def signed_in(port: int, usernames: list) -> dict:
+def signed_in(port: int | list[int], usernames: list) -> dict:
     """username → a Browser signed in as them (in parallel: each sign-in hashes a password)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -340,11 +398,12 @@ def main() -> None:
     user_ids = dict(get_user_model().objects.values_list("username", "pk"))
     connections.close_all()
 
-    server = start_server(args, environment)
+    ports = [args.port + host for host in range(args.hosts)]
+    servers = [start_server(args, host_environment(environment, args, n), port) for n, port in enumerate(ports)]
     tally = Tally()
     try:
         print("Signing in…", flush=True)
-        browsers = signed_in(args.port, [*scene.managers, *scene.board])
+        browsers = signed_in(ports if args.hosts > 1 else args.port, [*scene.managers, *scene.board])
         warm_up(browsers[scene.board[0]], scene.load_plan, args.workers)
         print(f"Running for {args.seconds:.0f} s…", flush=True)
         run = Run(tally, time.monotonic() + args.seconds, args.think)
@@ -362,8 +421,10 @@ def main() -> None:
             thread.join()
         elapsed = time.monotonic() - started
     finally:
-        server.terminate()
-        server.wait(30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(30)
 
     outcome = Outcome(0, 0, scene.measure_ids, tally.accepted, tally.refused, history_before=scene.history_before)
     problems = versions_problems(outcome) + history_problems(outcome)

@@ -1,34 +1,114 @@
-"""Who made a change: every history row names its user, whatever wrote it.
+"""Who made a change, and through what: every history row names its user and its source.
 
 On the web and in the admin simple-history's middleware reads the request's
-user. Commands and imports have no request, so they run their writes inside
-`acting_as(user)`, which gives the history the same answer.
+user, and the source is "web" or "admin" by the request's path. Commands,
+imports and the demo loader have no request, so they run their writes inside
+`acting_as(user, source=…)` (or an `Actor`'s `recording()`), which gives the
+history the same answers. The write door (plans/ratings/services.py,
+plans/owner/structure.py) takes an `Actor` and records with it.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError
+from django.http import HttpRequest
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from plans.permissions import Someone
+
 SYSTEM_USERNAME = "system"
+SOURCE_LENGTH = 200  # HistorySource.history_source's max_length
+
+# The sources a history row can name.
+WEB = "web"
+ADMIN = "admin"
+DEMO = "demo"
+
+
+def import_source(file_name: str) -> str:
+    """The source of the changes an import makes: "import of plan.xlsx"."""
+    return f"import of {file_name}"[:SOURCE_LENGTH]
+
+
+def command_source(name: str) -> str:
+    """The source of the changes a management command makes: "command generate_plan"."""
+    return f"command {name}"[:SOURCE_LENGTH]
+
+
+_source: ContextVar[str] = ContextVar("history_source", default="")
 
 
 @contextmanager
-def acting_as(user: AbstractBaseUser) -> Iterator[None]:
-    """Record `user` on every history row written inside the block."""
+def acting_as(user: "Someone | AbstractBaseUser | None", source: str = "") -> Iterator[None]:
+    """Record `user` and `source` on every history row written inside the block (without a source, the one
+    in force outside it: a page's "web" stays "web")."""
+    source = source or current_source()
     previous = getattr(HistoricalRecords.context, "request", None)
     HistoricalRecords.context.request = SimpleNamespace(user=user)
+    token = _source.set(source[:SOURCE_LENGTH])
     try:
         yield
     finally:
+        _source.reset(token)
         if previous is None:
             del HistoricalRecords.context.request
         else:
             HistoricalRecords.context.request = previous
+
+
+@cache
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def source_of_request(request: HttpRequest) -> str:
+    """ "admin" for the admin's pages, "web" for every other page."""
+    path = getattr(request, "path", "")
+    return ADMIN if path.startswith(_admin_prefix()) else WEB
+
+
+def current_source() -> str:
+    """The source the history rows written now record: `acting_as`'s, else the request's, else blank."""
+    explicit = _source.get()
+    if explicit:
+        return explicit
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None and hasattr(request, "path"):
+        return source_of_request(request)
+    return ""
+
+
+def record_source(sender: type, history_instance: Any, **kwargs: Any) -> None:
+    """simple-history's pre_create_historical_record: the row names where the change came from."""
+    history_instance.history_source = current_source()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change and through what; the write door records both on every history row."""
+
+    user: "Someone | None"
+    source: str
+
+    @classmethod
+    def of_request(cls, request: HttpRequest) -> "Actor":
+        """The signed-in user of a web page ("web") or of the admin ("admin")."""
+        return cls(request.user, source_of_request(request))
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        with acting_as(self.user, source=self.source):
+            yield
 
 
 def system_user() -> AbstractBaseUser:
@@ -40,6 +120,10 @@ def system_user() -> AbstractBaseUser:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def is_system_user(user: object) -> bool:
+    return getattr(user, "username", None) == SYSTEM_USERNAME
 
 
 def command_user(username: str | None) -> AbstractBaseUser:

@@ -8,7 +8,6 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
-from plans import progress
 from plans.access import PlanAccessMixin
 from plans.models import Measure, Period, Plan, Rating
 from plans.owner.filters import MeasureFilter
@@ -45,11 +44,11 @@ RECENT_PERIODS = 6  # the plan page's columns by default: the current period and
 MEASURES_PER_PAGE = 200  # a plan of thousands of measures is read a page at a time
 
 
-def recent_periods(periods: list[Period], show_all: bool) -> list[Period]:
+def recent_periods(plan: Plan, periods: list[Period], show_all: bool) -> list[Period]:
     """The periods the plan page shows: all of a short plan's, else the current period and those before it."""
     if show_all or len(periods) <= RECENT_PERIODS:
         return periods
-    current = progress.current_period(periods)
+    current = plan.current_period(periods)
     end = periods.index(current) + 1 if current in periods else len(periods)
     return periods[max(0, end - RECENT_PERIODS) : max(end, RECENT_PERIODS)]
 
@@ -61,7 +60,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.plan
         all_periods = list(plan.periods.all())
-        periods = recent_periods(all_periods, self.request.GET.get("periods") == "all")
+        periods = recent_periods(plan, all_periods, self.request.GET.get("periods") == "all")
         rollups = plan_rollup(plan, periods)
         published = published_figures(plan)
         filterset = MeasureFilter(
@@ -69,10 +68,9 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         )
         shown_ratings = Rating.objects.filter(period__in=periods).select_related("level")
         page = Paginator(
-            filterset.qs.with_path().prefetch_related(Prefetch("ratings", queryset=shown_ratings)),
+            filterset.qs.with_path().with_overdue().prefetch_related(Prefetch("ratings", queryset=shown_ratings)),
             MEASURES_PER_PAGE,
         ).get_page(self.request.GET.get("page"))
-        month = progress.this_month()
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -89,7 +87,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
                 for period, rollup in zip(periods, rollups, strict=True)
             ],
             priorities=[
-                (priority, [row(measure, periods, month) for measure in rows])
+                (priority, [row(measure, periods) for measure in rows])
                 for priority, rows in groupby(page.object_list, key=lambda m: m.action.outcome.priority)
             ],
         )
@@ -113,10 +111,11 @@ def summary_rows(periods, rollups, published):
     return rows
 
 
-def row(measure, periods, month):
+def row(measure, periods):
+    """A measure's cells on the plan page; overdue by its latest rating in any period (the Overdue filter's rule)."""
     by_period = {rating.period_id: rating for rating in measure.ratings.all()}
-    ratings = [by_period.get(period.pk) for period in periods]
-    latest = next((rating for rating in reversed(ratings) if rating), None)
-    complete = latest is not None and latest.level.colour in progress.COMPLETE_COLOURS
-    overdue = bool(measure.due_month and measure.due_month < month and not complete and not measure.removed)
-    return {"measure": measure, "ratings": ratings, "overdue": overdue}
+    return {
+        "measure": measure,
+        "ratings": [by_period.get(period.pk) for period in periods],
+        "overdue": measure.is_overdue,
+    }

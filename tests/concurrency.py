@@ -8,6 +8,12 @@ the version it carries, POST a unique update with that version. Every
 response is classified as accepted ("Saved."), refused (the conflict form)
 or an error (anything else, including "database is locked").
 
+Contention is measured, not assumed: each POST's start and end are
+recorded, and `figures()` reports how many saves were in flight together
+(`overlapping`: saves that ran while another rater's save to the same measure
+was under way; `most_in_flight`: the most saves running at one moment),
+beside how many were refused as conflicts.
+
 `check(outcome)` compares what the clients were told with the database:
 every accepted update is in the measure's and the rating's history exactly
 once, by the user who posted it; no refused update is anywhere; each
@@ -22,6 +28,7 @@ import json
 import re
 import sys
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -38,6 +45,7 @@ class Outcome:
     refused: list[tuple[int, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     history_before: int = 0  # Measure history rows before the run (creation, leads)
+    saves: list[tuple[float, float, int, int]] = field(default_factory=list)  # (start, end, rater, measure id)
 
     def figures(self) -> dict:
         return {
@@ -47,7 +55,30 @@ class Outcome:
             "accepted": len(self.accepted),
             "refused": len(self.refused),
             "errors": len(self.errors),
+            "overlapping": overlapping(self.saves),
+            "most_in_flight": most_in_flight(self.saves),
         }
+
+
+def overlapping(saves: list[tuple[float, float, int, int]]) -> int:
+    """How many saves ran while another rater's save to the same measure was under way."""
+    return sum(
+        any(
+            other_rater != rater and other_measure == measure and other_start < end and start < other_end
+            for other_start, other_end, other_rater, other_measure in saves
+        )
+        for start, end, rater, measure in saves
+    )
+
+
+def most_in_flight(saves: list[tuple[float, float, int, int]]) -> int:
+    """The most saves running at the same moment."""
+    events = sorted([(start, 1) for start, *_ in saves] + [(end, -1) for _, end, *_ in saves])
+    running = most = 0
+    for _moment, step in events:
+        running += step
+        most = max(most, running)
+    return most
 
 
 def build_plan(threads: int):
@@ -103,13 +134,16 @@ def run(threads: int = 8, updates: int = 40) -> Outcome:
                     form = client.get(url, **headers).content.decode()
                     version = VERSION.search(form).group(1)
                     data = {"level": str(level.pk), "update": text, "reason": "", "due_month": "", "version": version}
+                    started = time.monotonic()
                     response = client.post(url, data, **headers)
+                    ended = time.monotonic()
                     body = response.content.decode()
                 except Exception as error:  # noqa: BLE001 — every failure is counted and reported
                     with lock:
                         outcome.errors.append(f"{type(error).__name__}: {error}")
                     continue
                 with lock:
+                    outcome.saves.append((started, ended, index, measure.pk))
                     if response.status_code == saved_status and (headers == {} or "Saved." in body):
                         outcome.accepted.append((measure.pk, text, user.pk))
                     elif response.status_code == conflict_status and "Someone else changed this measure" in body:

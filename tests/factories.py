@@ -94,3 +94,21 @@ def build_plan(priorities: int, measures_per_priority: int, periods: int) -> Pla
             for p, period in enumerate(period_list):
                 Rating.objects.create(measure=measure, period=period, level=levels[(index + p) % len(levels)])
     return plan
+
+
+def level(plan: Plan, value: int) -> Level:
+    """The plan's level with this value (1 is the lowest)."""
+    return plan.scale.levels.get(value=value)
+
+
+def rating_data(plan: Plan, measure: Measure, value=3, update="On track now.", reason="", due=None, version=None):
+    """What the rating form posts; the due month defaults to the measure's own (unchanged)."""
+    if due is None:
+        due = measure.due_month.strftime("%Y-%m") if measure.due_month else ""
+    return {
+        "level": str(level(plan, value).pk),
+        "update": update,
+        "reason": reason,
+        "due_month": due,
+        "version": str(measure.version if version is None else version),
+    }

@@ -16,7 +16,6 @@ from plans.models import Period, Rating
 from plans.portfolio import summary as portfolio
 from plans.rollup.plan import plan_rollup
 from plans.spreadsheets.bulk import create_in_bulk
-from tests.owner_fixtures import *  # noqa: F403
 
 
 @pytest.fixture(autouse=True)

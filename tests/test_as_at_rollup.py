@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.audit import acting_as
@@ -53,16 +51,3 @@ def test_as_at_a_moment_before_the_plan_existed_nothing_is_rated(db):
     plan = build_plan(2, 3, 2)
     rollups = plan_rollup_as_at(plan, timezone.now() - timedelta(days=1))
     assert rollups == []  # the plan had no periods then, so nothing to rate
-
-
-def as_at_queries(measures: int, periods: int, history: int, slug: str) -> int:
-    call_command("generate_plan", "--measures", measures, "--periods", periods, "--history", history, "--slug", slug)
-    plan = Plan.objects.select_related("scale").get(slug=slug)
-    with CaptureQueriesContext(connection) as queries:
-        rollups = plan_rollup_as_at(plan, timezone.now())
-    assert len(rollups) == periods
-    return len(queries)
-
-
-def test_the_as_at_rollup_takes_as_many_queries_for_a_large_plan_as_for_a_small_one(db):
-    assert as_at_queries(20, 3, 10, "small") == as_at_queries(300, 12, 2000, "large")

@@ -14,21 +14,29 @@ Roles, in column order:
   owner        an owner of the plan
   admin        a staff superuser
 
-A POST is sent with no data: the point is who gets through, not what is saved
-(the pages' own tests cover that). Statuses: 200 shown, 302 redirected (to the
+In `test_each_role_gets_the_expected_status` a POST is sent with no data: the
+point is who gets through. `test_a_valid_post_writes_for_the_roles_let_through_and_nothing_for_the_others`
+then sends each state-changing endpoint valid data (WRITES) as every role: the
+roles let through must have changed what the endpoint changes, with history
+naming them; for the others nothing changed and no history row was written
+anywhere. Statuses: 200 shown, 302 redirected (to the
 login page for anonymous users), 400 refused input (the POST got through),
 401 not signed in (the API, which answers tools with a Basic challenge rather
 than a login page), 403 refused, 404 hidden (a plan the user may not read is
 not revealed), 405 method not allowed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from simple_history.models import registered_models
 
 from plans.audit import acting_as
 from plans.models import (
@@ -36,7 +44,9 @@ from plans.models import (
     BoardPackSnapshot,
     Comment,
     Evidence,
+    ImportJob,
     Indicator,
+    IndicatorValue,
     Inspection,
     Lead,
     Measure,
@@ -50,7 +60,9 @@ from plans.models import (
     Recommendation,
 )
 from plans.publishing.services import publish
-from tests.factories import PlanFactory, build_plan
+from plans.spreadsheets.exporter import export_plan
+from tests.factories import PlanFactory, build_plan, rating_data
+from tests.spreadsheets.test_round_trip import column, find_row, to_bytes
 
 ROLES = ["anonymous", "outsider", "viewer", "lead", "contributor", "owner", "admin"]
 
@@ -68,12 +80,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("board-coverage", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("board-dashboard", "GET"): row(302, 404, 200, 200, 200, 200, 200),
     ("board-dashboard", "POST"): row(302, 404, 405, 405, 405, 405, 405),
-    ("board-data-measures", "GET"): row(302, 404, 200, 200, 200, 200, 200),
-    ("board-data-measures", "POST"): row(302, 404, 405, 405, 405, 405, 405),
-    ("board-data-ratings", "GET"): row(302, 404, 200, 200, 200, 200, 200),
-    ("board-data-ratings", "POST"): row(302, 404, 405, 405, 405, 405, 405),
-    ("board-data-rollup", "GET"): row(302, 404, 200, 200, 200, 200, 200),
-    ("board-data-rollup", "POST"): row(302, 404, 405, 405, 405, 405, 405),
+    ("board-data-measures", "GET"): row(301, 301, 301, 301, 301, 301, 301),
+    ("board-data-measures", "POST"): row(405, 405, 405, 405, 405, 405, 405),
+    ("board-data-ratings", "GET"): row(301, 301, 301, 301, 301, 301, 301),
+    ("board-data-ratings", "POST"): row(405, 405, 405, 405, 405, 405, 405),
+    ("board-data-rollup", "GET"): row(301, 301, 301, 301, 301, 301, 301),
+    ("board-data-rollup", "POST"): row(405, 405, 405, 405, 405, 405, 405),
     ("board-evidence", "GET"): row(302, 404, 200, 200, 200, 200, 200),
     ("board-evidence", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("board-indicators", "GET"): row(302, 404, 200, 200, 200, 200, 200),
@@ -117,7 +129,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("owner-measure-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-measure-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-missing-updates", "GET"): row(302, 404, 403, 403, 403, 200, 200),
-    ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 302, 302),  # send now
     ("owner-new-plan", "GET"): row(302, 403, 403, 403, 403, 200, 200),
     ("owner-new-plan", "POST"): row(302, 403, 403, 403, 403, 200, 200),
     ("owner-outcome-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
@@ -146,6 +158,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("plan-export", "POST"): row(302, 404, 405, 405, 405, 405, 405),
     ("plan-import", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("plan-import", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no file: "Choose a workbook"
+    # Single sign-on: 404 for everyone while OIDC is not configured (tests/browser/test_single_sign_on.py signs in).
+    ("oidc_authentication_init", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_init", "POST"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "GET"): row(404, 404, 404, 404, 404, 404, 404),
+    ("oidc_authentication_callback", "POST"): row(404, 404, 404, 404, 404, 404, 404),
+    ("plan-import-job", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("plan-import-job", "POST"): row(302, 404, 403, 403, 403, 400, 400),  # no "apply": nothing to do
     ("publications", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     # An owner's POST that names no frozen pack is refused with a message: 400.
     ("publications", "POST"): row(302, 404, 403, 403, 403, 400, 400),
@@ -170,6 +189,7 @@ STATE_CHANGING = {
     "owner-action-edit",
     "owner-measure-add",
     "owner-measure-edit",
+    "owner-missing-updates",
     "owner-new-plan",
     "owner-outcome-add",
     "owner-outcome-edit",
@@ -177,6 +197,7 @@ STATE_CHANGING = {
     "owner-priority-add",
     "owner-priority-edit",
     "plan-import",
+    "plan-import-job",
     "publication-withdraw",
     "publications",
     "rating-signoff",
@@ -203,6 +224,7 @@ class Scene:
     rating: Rating
     evidence: Evidence
     publication: Publication
+    import_job: ImportJob
 
 
 # URL name → its arguments in the scene (URLs without arguments need no line).
@@ -214,6 +236,7 @@ ARGUMENTS = {
     "plan-detail": plan_slug,
     "plan-export": plan_slug,
     "plan-import": plan_slug,
+    "plan-import-job": lambda scene: {"slug": scene.plan.slug, "token": scene.import_job.token},
     "publications": plan_slug,
     "publication-withdraw": lambda scene: {"slug": scene.plan.slug, "pk": scene.publication.pk},
     "publication": lambda scene: {"token": scene.publication.token},
@@ -295,6 +318,7 @@ def test_every_url_in_the_matrix_has_both_methods_and_every_role():
 @pytest.fixture
 def scene(db, settings, tmp_path) -> Scene:
     settings.MEDIA_ROOT = tmp_path
+    settings.VAR_DIR = tmp_path
     user_model = get_user_model()
     users = {role: user_model.objects.create_user(f"matrix-{role}") for role in ROLES[1:]}
     users["admin"].is_staff = users["admin"].is_superuser = True
@@ -353,6 +377,9 @@ def build_scene(users) -> Scene:
         rating=rating,
         evidence=evidence,
         publication=publication,
+        import_job=ImportJob.objects.create(
+            plan=plan, user=users["owner"], token="matrix-import", file_name="plan.xlsx", size=2_000_000
+        ),
     )
     scene.users = users
     return scene
@@ -403,3 +430,172 @@ def test_every_url_whose_post_gets_through_is_listed_as_state_changing():
         if method == "POST" and any(gets_through(role, status) for role, status in statuses.items())
     }
     assert accepts_post == STATE_CHANGING
+
+
+# --- A POST with valid data: written for the roles the matrix lets through, nothing written for the rest ---
+
+
+def gets_through(role: str, status: int) -> bool:
+    """Did a POST reach the view's work (not refused, not sent to sign in)?"""
+    return status not in (401, 403, 404, 405) and not (role == "anonymous" and status == 302)
+
+
+def newest_history() -> dict[str, int]:
+    """The newest history id of every history-tracked table: any change to plan data moves one of them."""
+    return {
+        model._meta.label: model.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        for model in registered_models.values()
+        if hasattr(model, "history")
+    }
+
+
+def history_since(marks: dict[str, int]) -> list[tuple[str, int | None]]:
+    """(model, acting user id) of every history row written since `marks`."""
+    rows = []
+    for model in registered_models.values():
+        if hasattr(model, "history"):
+            newer = model.history.filter(history_id__gt=marks[model._meta.label])
+            rows += [(model._meta.label, user) for user in newer.values_list("history_user_id", flat=True)]
+    return rows
+
+
+def edited_workbook(scene: Scene) -> SimpleUploadedFile:
+    """The plan's own export with the lead's measure rated 3 in the open period."""
+    book = openpyxl.load_workbook(BytesIO(to_bytes(export_plan(scene.plan))))
+    sheet = book["Priority 1"]
+    sheet.cell(find_row(sheet, scene.measure), column(sheet, f"RAG {scene.period.label}")).value = 3
+    return SimpleUploadedFile("edited.xlsx", to_bytes(book))
+
+
+def import_and_apply(client: Client, url: str, scene: Scene):
+    preview = client.post(url, {"file": edited_workbook(scene)})
+    if preview.status_code != 200:
+        return preview
+    return client.post(url, {"apply": "1", "token": preview.context["token"]})
+
+
+@dataclass
+class Write:
+    """A POST that changes something: its valid data (or the whole exchange) and what it changes."""
+
+    effect: Callable[[Scene], object]
+    data: Callable[[Scene], dict] | None = None
+    send: Callable[[Client, str, Scene], object] | None = None
+
+
+def rating_of(scene: Scene) -> tuple:
+    rating = Rating.objects.select_related("level").get(measure=scene.measure, period=scene.period)
+    return rating.level.value, rating.update
+
+
+def structure_data(scene: Scene, kind: str, text: str) -> dict:
+    return {
+        "priority": {"number": 9 if text.startswith("New") else scene.priority.number, "title": text},
+        "outcome": {"priority": scene.priority.pk, "statement": text, "order": 0},
+        "action": {"outcome": scene.outcome.pk, "text": text, "order": 0},
+        "measure": {"action": scene.action.pk, "text": text, "order": 0},
+    }[kind]
+
+
+def texts_of(kind: str, scene: Scene) -> list[str]:
+    field = {"priority": "title", "outcome": "statement", "action": "text", "measure": "text"}[kind]
+    rows = {
+        "priority": Priority.objects.filter(plan=scene.plan),
+        "outcome": Outcome.objects.filter(priority__plan=scene.plan),
+        "action": Action.objects.filter(outcome__priority__plan=scene.plan),
+        "measure": Measure.objects.of_plan(scene.plan),
+    }[kind]
+    return sorted(rows.values_list(field, flat=True))
+
+
+WRITES: dict[str, Write] = {
+    "board-indicators": Write(
+        effect=lambda scene: list(IndicatorValue.objects.values_list("indicator__name", "month", "value")),
+        data=lambda scene: {
+            "indicator": Indicator.objects.get(priority=scene.priority).pk,
+            "month": "2018-01",
+            "value": "91.5",
+        },
+    ),
+    "measure-comment": Write(
+        effect=lambda scene: sorted(Comment.objects.filter(measure=scene.measure).values_list("text", flat=True)),
+        data=lambda scene: {"text": "Checked with the team."},
+    ),
+    "measure-evidence": Write(
+        effect=lambda scene: sorted(Evidence.objects.filter(measure=scene.measure).values_list("title", flat=True)),
+        data=lambda scene: {"title": "Board minutes", "link": "https://example.org/minutes"},
+    ),
+    "measure-rate": Write(
+        effect=rating_of,
+        data=lambda scene: rating_data(scene.plan, Measure.objects.get(pk=scene.measure.pk), 3, "On track."),
+    ),
+    "owner-new-plan": Write(
+        effect=lambda scene: Plan.objects.filter(slug="anytown-improvement-plan").exists(),
+        data=lambda scene: {
+            "council": "Anytown Council",
+            "body": "Ofsted",
+            "inspection_title": "Inspection of children's services",
+            "published": "13/02/2017",
+            "judgement": "Requires improvement",
+            "recommendations_text": "1. Improve supervision.\n2. Recruit foster carers.",
+            "title": "Anytown Improvement Plan",
+            "slug": "",
+            "organisation": "Anytown Council",
+            "scale": str(scene.plan.scale_id),
+        },
+    ),
+    "owner-periods": Write(
+        effect=lambda scene: Period.objects.get(pk=scene.period.pk).status,
+        data=lambda scene: {"action": "close", "period": scene.period.pk},
+    ),
+    "plan-import": Write(effect=rating_of, send=import_and_apply),
+    "publication-withdraw": Write(
+        effect=lambda scene: Publication.objects.get(pk=scene.publication.pk).withdrawn_at is None,
+        data=lambda scene: {},
+    ),
+    "publications": Write(
+        effect=lambda scene: sorted(Publication.objects.values_list("audience", flat=True)),
+        data=lambda scene: {
+            "snapshot": scene.publication.snapshot_id,
+            f"pack-{scene.publication.snapshot_id}-audience": "Public",
+        },
+    ),
+    "rating-signoff": Write(
+        effect=lambda scene: Rating.objects.get(pk=scene.rating.pk).status, data=lambda scene: {"decision": "approve"}
+    ),
+}
+for _kind in ("priority", "outcome", "action", "measure"):
+    WRITES[f"owner-{_kind}-add"] = Write(
+        effect=lambda scene, kind=_kind: texts_of(kind, scene),
+        data=lambda scene, kind=_kind: structure_data(scene, kind, f"New {kind}"),
+    )
+    WRITES[f"owner-{_kind}-edit"] = Write(
+        effect=lambda scene, kind=_kind: texts_of(kind, scene),
+        data=lambda scene, kind=_kind: structure_data(scene, kind, f"Edited {kind}"),
+    )
+
+
+def test_every_state_changing_endpoint_but_signing_in_and_out_has_a_write_check():
+    assert set(WRITES) == STATE_CHANGING - {"login", "logout"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_valid_post_writes_for_the_roles_let_through_and_nothing_for_the_others(scene, name, role):
+    write = WRITES[name]
+    client = client_as(role, scene)
+    url = url_for(name, scene)
+    before, marks = write.effect(scene), newest_history()
+
+    response = write.send(client, url, scene) if write.send else client.post(url, write.data(scene))
+
+    after, written = write.effect(scene), history_since(marks)
+    if gets_through(role, MATRIX[(name, "POST")][role]):
+        assert response.status_code in (200, 302), response.content.decode()[:1000]
+        assert after != before, f"{role} was let through but {name} changed nothing"
+        assert written, "the change is in the history"
+        assert {user for _model, user in written} == {scene.users[role].pk}, "every history row names the user"
+    else:
+        assert response.status_code == MATRIX[(name, "POST")][role]
+        assert after == before, f"{role} was refused but {name} changed something"
+        assert written == [], f"{role} was refused but history was written: {written}"

@@ -81,17 +81,6 @@ def test_a_bad_as_at_date_is_named_and_today_is_shown(client, alice, plan_last_w
     assert response.context["as_at"] is None
 
 
-@pytest.mark.parametrize("size", [(2, 3, 2), (5, 12, 6)])
-def test_the_as_at_dashboard_query_count_does_not_grow_with_the_plan(
-    client, alice, django_assert_max_num_queries, size
-):
-    plan = build_plan(*size)
-    client.force_login(alice)
-    with django_assert_max_num_queries(16):
-        response = client.get(reverse("board-dashboard", args=[plan.slug]), {"as_at": timezone.localdate().isoformat()})
-    assert response.context["c"].rated == size[0] * size[1]
-
-
 def test_the_plan_page_as_at_a_date_shows_the_rows_and_rollup_as_they_were(client, alice, plan_last_winter):
     plan = plan_last_winter
     measure = Measure.objects.of_plan(plan).first()

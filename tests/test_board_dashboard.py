@@ -3,16 +3,10 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from plans.models import Indicator, IndicatorValue, Level, Period, Rating
+from plans.models import Indicator, IndicatorValue, Period, Rating
 from tests.factories import ActionFactory, MeasureFactory, OutcomeFactory, PeriodFactory, PlanFactory, PriorityFactory
-
-
-@pytest.fixture
-def board_member(db):
-    return get_user_model().objects.get(username="board")
 
 
 def dashboard(client, plan, **params):
@@ -25,8 +19,8 @@ def figures(comparison):
     return rows, overall
 
 
-def test_the_thurrock_dashboard_shows_the_computed_figures_for_initial_against_01_18(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_thurrock_dashboard_shows_the_computed_figures_for_initial_against_01_18(client, board, thurrock):
+    client.force_login(board)
     response = dashboard(client, thurrock)
     assert response.status_code == 200
     c = response.context["c"]
@@ -45,8 +39,8 @@ def test_the_thurrock_dashboard_shows_the_computed_figures_for_initial_against_0
     assert overall == ("2.1", "2.6")
 
 
-def test_published_figures_that_differ_from_the_rows_are_flagged(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_published_figures_that_differ_from_the_rows_are_flagged(client, board, thurrock):
+    client.force_login(board)
     response = dashboard(client, thurrock)
     c = response.context["c"]
     flagged = [
@@ -64,8 +58,8 @@ def test_published_figures_that_differ_from_the_rows_are_flagged(client, board_m
     assert "3 figures printed in the published summary differ" in text
 
 
-def test_the_change_is_shown_with_an_arrow_and_words(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_change_is_shown_with_an_arrow_and_words(client, board, thurrock):
+    client.force_login(board)
     c = dashboard(client, thurrock).context["c"]
     assert c.summary[0]["change"]["arrow"] == "↑"
     assert c.summary[0]["change"]["words"] == "up 0.5"
@@ -74,16 +68,16 @@ def test_the_change_is_shown_with_an_arrow_and_words(client, board_member, thurr
     assert c.overall["change"]["words"] == "up 0.5"
 
 
-def test_the_distribution_counts_each_level_in_the_current_period(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_distribution_counts_each_level_in_the_current_period(client, board, thurrock):
+    client.force_login(board)
     c = dashboard(client, thurrock).context["c"]
     p4 = c.summary[3]
     assert p4["distribution"] == [1, 6, 15, 7, 0]
     assert sum(p4["distribution"]) == p4["rated"] == 29
 
 
-def test_any_two_periods_can_be_compared(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_any_two_periods_can_be_compared(client, board, thurrock):
+    client.force_login(board)
     c = dashboard(client, thurrock, previous="01/18", current="03/18").context["c"]
     assert (c.previous.label, c.current.label) == ("01/18", "03/18")
     rows, overall = figures(c)
@@ -92,16 +86,16 @@ def test_any_two_periods_can_be_compared(client, board_member, thurrock):
     assert len(c.not_rated) == 97
 
 
-def test_an_unknown_period_is_named_in_a_message_and_the_defaults_kept(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_an_unknown_period_is_named_in_a_message_and_the_defaults_kept(client, board, thurrock):
+    client.force_login(board)
     response = dashboard(client, thurrock, current="13/99")
     assert response.status_code == 200
     assert "Current period: this plan has no period “13/99”." in response.content.decode()
     assert response.context["c"].current.label == "01/18"
 
 
-def test_the_heatmap_has_every_period_and_an_accessible_trend_line(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_heatmap_has_every_period_and_an_accessible_trend_line(client, board, thurrock):
+    client.force_login(board)
     response = dashboard(client, thurrock)
     heatmap = response.context["c"].heatmap
     assert [str(s) for s in heatmap[0]["scores"]] == ["2.8", "3.3", "None", "None"]
@@ -219,16 +213,6 @@ def test_the_dashboard_needs_a_role_in_the_plan(client, bob, thurrock):
     assert dashboard(client, thurrock).status_code == 404
 
 
-def test_levels_are_read_from_the_scale_colours(small):
-    plan, periods, levels, measure = small
-    assert set(Level.objects.filter(scale=plan.scale).values_list("colour", flat=True)) == {
-        "red",
-        "amber",
-        "green",
-        "blue",
-    }
-
-
 def test_a_plan_with_nothing_in_it_yet_still_opens(client, alice):
     plan = PlanFactory()
     client.force_login(alice)
@@ -247,9 +231,9 @@ def test_the_indicators_link_opens_the_first_prioritys_indicators(client, alice,
     assert response["Location"] == reverse("board-indicators", args=[thurrock.slug, 1])
 
 
-def test_long_lists_show_their_first_fifty_with_a_link_to_all_of_them(client, board_member, thurrock):
+def test_long_lists_show_their_first_fifty_with_a_link_to_all_of_them(client, board, thurrock):
     """03/18 has no ratings yet: all 97 measures are "not rated"; the dashboard lists fifty and links to the rest."""
-    client.force_login(board_member)
+    client.force_login(board)
     response = dashboard(client, thurrock, previous="01/18", current="03/18")
     page = response.content.decode()
     section = page[page.index("Not rated in 03/18 (97)") :]
@@ -266,8 +250,8 @@ def test_long_lists_show_their_first_fifty_with_a_link_to_all_of_them(client, bo
     assert len(response.context["c"].not_rated) == 97
 
 
-def test_the_pack_lists_every_measure_however_long_the_list(client, board_member, thurrock):
-    client.force_login(board_member)
+def test_the_pack_lists_every_measure_however_long_the_list(client, board, thurrock):
+    client.force_login(board)
     page = client.get(reverse("board-pack", args=[thurrock.slug]), {"period": "03/18"}).content.decode()
     section = page[page.index("Not rated in 03/18 (97)") :]
     assert section[: section.index("</ul>")].count("<li>") == 97

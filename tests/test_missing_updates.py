@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from plans.models import Lead, Measure, Period, Rating
 from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def reminders(*args) -> str:
@@ -59,22 +58,6 @@ def test_after_opening_a_new_period_every_lead_of_the_demo_plan_is_missing(clien
 def test_only_owners_see_missing_updates(client, thurrock, username):
     client.force_login(get_user_model().objects.get(username=username))
     assert client.get(reverse("owner-missing-updates", args=[thurrock.slug])).status_code == 403
-
-
-@pytest.mark.parametrize("size", [(2, 3, 2), (5, 15, 6)])
-def test_the_missing_updates_page_takes_the_same_queries_whatever_the_plan_size(
-    client, alice, django_assert_num_queries, size
-):
-    plan = build_plan(*size)
-    *earlier, last = plan.periods.all()
-    for period in earlier:
-        period.status = Period.Status.CLOSED
-        period.save()
-    Rating.objects.filter(period=last).delete()
-    client.force_login(alice)
-    with django_assert_num_queries(7):  # session, user, plan, levels, periods, measures, their leads
-        response = client.get(reverse("owner-missing-updates", args=[plan.slug]))
-    assert response.context["outstanding"] > 0
 
 
 def test_each_lead_with_an_address_gets_one_digest_of_what_they_owe(small):

@@ -10,9 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.models import Lead, Measure, Membership, Period, Rating
-from tests.factories import LeadFactory, MeasureFactory, PeriodFactory
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import rating_data
+from tests.factories import LeadFactory, MeasureFactory, PeriodFactory, rating_data
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

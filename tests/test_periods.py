@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from plans import permissions
 from plans.models import Period, Rating
-from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 def post(client, plan, **data):
@@ -120,11 +118,3 @@ def test_a_period_of_another_plan_cannot_be_closed_through_this_one(owner, thurr
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.status == Period.Status.OPEN
-
-
-@pytest.mark.parametrize("size", [(2, 3, 2), (5, 15, 8)])
-def test_the_periods_page_takes_the_same_queries_whatever_the_plan_size(client, alice, django_assert_num_queries, size):
-    plan = build_plan(*size)
-    client.force_login(alice)
-    with django_assert_num_queries(8):
-        assert client.get(reverse("owner-periods", args=[plan.slug])).status_code == 200

@@ -5,8 +5,7 @@ from datetime import date
 from django.urls import reverse
 
 from plans.models import Measure, Rating
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import level, rating_data
+from tests.factories import rating_data
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -126,10 +125,11 @@ def test_cancelling_an_edit_brings_back_the_row(client, smurphy, murphy_measure)
     assert response.content.decode().lstrip().startswith(f'<tr id="measure-{murphy_measure.pk}"')
 
 
-def test_a_level_from_another_scale_is_refused(client, smurphy, send_plan, thurrock, murphy_measure):
+def test_a_level_from_another_scale_is_refused(client, smurphy, send_plan, thurrock, murphy_measure, open_period):
     client.force_login(smurphy)
     data = rating_data(thurrock, murphy_measure, 3)
-    data["level"] = str(send_plan.scale.levels.first().pk)
+    data["level"] = str(send_plan.scale.levels.get(label="Completed").pk)
     response = client.post(reverse("measure-rate", args=[murphy_measure.pk]), data, **HTMX)
     assert "Select a valid choice" in response.content.decode()
-    assert level(thurrock, 3).pk != int(data["level"])
+    assert Rating.objects.get(measure=murphy_measure, period=open_period).level.value == 2  # as before
+    assert Measure.objects.get(pk=murphy_measure.pk).version == murphy_measure.version

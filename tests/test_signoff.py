@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Comment, Rating
-from tests.manager_fixtures import *  # noqa: F403
-from tests.manager_fixtures import rating_data
+from tests.factories import rating_data
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from plans.models import Action, Lead, Measure, Outcome, Priority
-from tests.factories import build_plan
-from tests.owner_fixtures import small_plan  # noqa: F401  (the `small` fixture)
 
 
 @pytest.fixture
@@ -69,7 +67,13 @@ def test_editing_a_measure_shows_the_due_month_read_from_its_time(owner, small):
     assert f'<option value="{small.amy.pk}" selected>Amy Lead</option>' in text
     owner.post(
         url("owner-measure-edit", small.plan, small.late.pk),
-        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "time_text": "Ongoing"},
+        {
+            "action": small.late.action_id,
+            "text": small.late.text,
+            "leads": [small.amy.pk],
+            "time_text": "Ongoing",
+            "reason": "Now reviewed every quarter.",
+        },
     )
     small.late.refresh_from_db()
     assert (small.late.due_month, small.late.due_note) == (None, "recurring or ongoing, no single due date")
@@ -89,7 +93,13 @@ def test_a_typed_lead_that_already_exists_is_reused_not_duplicated(owner, small)
 def test_a_measure_is_marked_removed_never_deleted(owner, small):
     owner.post(
         url("owner-measure-edit", small.plan, small.late.pk),
-        {"action": small.late.action_id, "text": small.late.text, "leads": [small.amy.pk], "removed": "on"},
+        {
+            "action": small.late.action_id,
+            "text": small.late.text,
+            "leads": [small.amy.pk],
+            "time_text": "Jan 2020",  # its due month, unchanged
+            "removed": "on",
+        },
     )
     small.late.refresh_from_db()
     assert small.late.removed
@@ -130,35 +140,3 @@ def test_only_owners_may_edit_the_structure(client, thurrock, username):
 def test_the_plan_page_offers_owners_an_edit_link_per_measure(owner, small):
     text = owner.get(reverse("plan-detail", args=[small.plan.slug])).content.decode()
     assert url("owner-measure-edit", small.plan, small.late.pk) in text
-
-
-@pytest.mark.parametrize("size", [(2, 3, 2), (6, 20, 4)])
-def test_the_structure_page_takes_the_same_queries_whatever_the_plan_size(
-    client, alice, django_assert_num_queries, size
-):
-    plan = build_plan(*size)
-    client.force_login(alice)
-    with django_assert_num_queries(10):
-        assert client.get(url("owner-structure", plan)).status_code == 200
-
-
-def test_the_measure_form_takes_a_fixed_number_of_queries(owner, thurrock, django_assert_max_num_queries):
-    measure = Measure.objects.of_plan(thurrock).last()
-    with django_assert_max_num_queries(12):
-        assert owner.get(url("owner-measure-edit", thurrock, measure.pk)).status_code == 200
-
-
-@pytest.mark.parametrize("kind", ["priority", "outcome", "action", "measure"])
-def test_every_add_and_edit_form_takes_a_fixed_number_of_queries(owner, kind, django_assert_max_num_queries):
-    for size in [(2, 3, 2), (6, 20, 4)]:
-        plan = build_plan(*size)
-        row = {
-            "priority": plan.priorities.last(),
-            "outcome": Outcome.objects.filter(priority__plan=plan).last(),
-            "action": Action.objects.filter(outcome__priority__plan=plan).last(),
-            "measure": Measure.objects.of_plan(plan).last(),
-        }[kind]
-        with django_assert_max_num_queries(12):
-            assert owner.get(url(f"owner-{kind}-add", plan)).status_code == 200
-        with django_assert_max_num_queries(12):
-            assert owner.get(url(f"owner-{kind}-edit", plan, row.pk)).status_code == 200

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from tracker.environment import cache_settings, email_settings, media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "mozilla_django_oidc",
     "plans",
 ]
 
@@ -79,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.oidc.single_sign_on",
             ],
         },
     },
@@ -118,7 +124,29 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "tracker.login_throttle.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the single sign-on callback, and only when OIDC is configured (tracker/oidc.py).
+    "tracker.oidc.LeadMatchingBackend",
 ]
+# Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) when OIDC_ISSUER and a client are set;
+# local accounts keep working beside it. See tracker/oidc.py and docs/operations.md.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", True)
+OIDC_USE_PKCE = True
+OIDC_VERIFY_SSL = env_bool("OIDC_VERIFY_SSL", True)
+OIDC_TIMEOUT = 10
+OIDC_STORE_ID_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -148,8 +176,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # In production whitenoise serves the collected, hashed and compressed files
 # (run `manage.py collectstatic` at deploy); in development, the files as they are.
+# Media (evidence files, uploaded workbooks): this host's disk by default; MEDIA_STORAGE=database keeps
+# them in the database so that every host serves the same files (tracker/environment.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ.get("MEDIA_STORAGE", "filesystem")),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -159,8 +189,33 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: EMAIL_URL (smtp://user:password@host:587?tls=1), or Django's EMAIL_HOST… variables;
+# neither: the console (make run prints reminders instead of sending them).
+globals().update(email_settings(os.environ))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plans@localhost")
+
+# The cache of whole-plan figures (plans/rollup/cache.py) and of anything rate-limited through Django's
+# cache: each process's memory by default, one Redis shared by every process and host when REDIS_URL is set.
+# Sessions stay in the database either way.
+CACHES = cache_settings(os.environ.get("REDIS_URL", ""), os.environ.get("CACHE_KEY_PREFIX", "tracker"))
+
+# Background jobs (board-pack PDFs, reminder digests, large imports): Django's Tasks API through the
+# django-tasks backport, kept in this database and run by `manage.py run_worker` on any host.
+# TASKS_BACKEND=immediate runs each job at once in the process that asks (tests; no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": ["default"],
+    }
+}
+# Reminder digests go out each working day at this local time (run_worker schedules them).
+REMINDER_TIME = os.environ.get("REMINDER_TIME", "07:00")
+REMINDER_DAYS = env_list("REMINDER_DAYS", "mon,tue,wed,thu,fri")
+# Reminder links and other absolute addresses in email: the site's address.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Dated history queries ("the plan as at 1 March") use an index on history_date.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
@@ -207,3 +262,5 @@ LOGGING = {
 
 # The largest workbook an import accepts, checked before it is parsed (docs/spreadsheets.md).
 SPREADSHEET_MAX_UPLOAD_BYTES = int(os.environ.get("SPREADSHEET_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Workbooks larger than this are checked and applied by a worker, the page showing how far it has got.
+SPREADSHEET_BACKGROUND_BYTES = int(os.environ.get("SPREADSHEET_BACKGROUND_BYTES", 1024 * 1024))

@@ -11,14 +11,14 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from plans.spreadsheets.safety import needs_escaping
 
 
 def escape_cell(value: object) -> object:
     """The value, with a leading ' if it is text a spreadsheet would read as a formula; None becomes ""."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if needs_escaping(value):
         return "'" + value
     return value
 

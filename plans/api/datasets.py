@@ -38,17 +38,29 @@ MEASURE_COLUMNS = [
 RATING_COLUMNS = [
     "rating_id",
     "measure_id",
+    "priority_number",
+    "measure",
     "period",
     "period_order",
     "level_value",
     "level_label",
     "status",
+    "reason",
+    "update",
     "updated",
 ]
 
 
 def measures(plan: Plan) -> Dataset:
-    """One row per success measure, in plan order (one query)."""
+    """One row per success measure, in plan order, with a `rating <period>` column per period holding the level's
+    value (None when not rated): three queries."""
+    periods = list(plan.periods.order_by("order").values_list("pk", "label"))
+    levels = {
+        (measure_id, period_id): value
+        for measure_id, period_id, value in Rating.objects.of_plan(plan)
+        .order_by()
+        .values_list("measure_id", "period_id", "level__value")
+    }
     rows = [
         {
             "measure_id": m.pk,
@@ -65,10 +77,11 @@ def measures(plan: Plan) -> Dataset:
             "due_month": m.due_month.isoformat() if m.due_month else None,
             "removed": m.removed,
             "progress_update": m.progress_update,
+            **{f"rating {label}": levels.get((m.pk, pk)) for pk, label in periods},
         }
         for m in Measure.objects.of_plan(plan).with_path()
     ]
-    return Dataset("measures", MEASURE_COLUMNS, rows)
+    return Dataset("measures", MEASURE_COLUMNS + [f"rating {label}" for _pk, label in periods], rows)
 
 
 def ratings(plan: Plan) -> Dataset:
@@ -77,7 +90,18 @@ def ratings(plan: Plan) -> Dataset:
         Rating.objects.of_plan(plan)
         .order_by("period__order", "measure_id")
         .values_list(
-            "pk", "measure_id", "period__label", "period__order", "level__value", "level__label", "status", "updated"
+            "pk",
+            "measure_id",
+            "measure__action__outcome__priority__number",
+            "measure__text",
+            "period__label",
+            "period__order",
+            "level__value",
+            "level__label",
+            "status",
+            "reason",
+            "update",
+            "updated",
         )
     )
     rows = [dict(zip(RATING_COLUMNS, (*row[:-1], row[-1].isoformat()), strict=True)) for row in values]

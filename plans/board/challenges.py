@@ -1,13 +1,14 @@
 """Challenges the board should ask about, found from the ratings, dates and indicators.
 
-Levels are read by their colour on the plan's scale: red and amber are the
-lowest levels (delay), green is on track, blue and grey are complete. A
-measure is flagged when:
+Levels are read by their colour on the plan's scale (Level.signals_delay:
+red and amber; Level.is_complete: blue and grey). A measure is flagged when:
 
 - it is rated on track or better but a linked indicator is worsening
   (direction of travel, from its polarity) or behind the comparator average;
-- it is past its due month, not complete, yet not rated at the lowest levels;
-- it has not been updated (new rating or new update text) for two or more periods;
+- it is overdue (MeasureQuerySet.overdue's rule, as at the period), yet rated
+  neither at a level of delay nor complete;
+- it is stale (plans.board.staleness.is_stale: not updated — no new rating
+  level, no new update text — in this period nor the one before);
 - its rating jumped by two or more levels into the period.
 """
 
@@ -15,11 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from plans.board.staleness import is_stale, periods_without_update
 from plans.rollup import rules as rollup
 
-LOWEST_COLOURS = {"red", "amber"}
 KIND_ORDER = {"indicator": 0, "overdue": 1, "jump": 2, "stale": 3}
-COMPLETE_COLOURS = {"blue", "grey"}
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,6 @@ class Challenge:
     measure: object
     kind: str  # indicator | overdue | stale | jump
     text: str
-
-
-def at_lowest_levels(level) -> bool:
-    return level.colour in LOWEST_COLOURS
-
-
-def is_complete(level) -> bool:
-    return level.colour in COMPLETE_COLOURS
-
-
-def on_track_or_better(level) -> bool:
-    return not at_lowest_levels(level)
 
 
 def higher_is_better(indicator) -> bool | None:
@@ -68,7 +56,7 @@ def behind_comparator(indicator) -> bool:
 
 
 def _indicator_challenges(measure, rating, indicators) -> list[Challenge]:
-    if rating is None or not on_track_or_better(rating.level):
+    if rating is None or rating.level.signals_delay:
         return []
     found = []
     for indicator in indicators:
@@ -88,34 +76,12 @@ def _indicator_challenges(measure, rating, indicators) -> list[Challenge]:
     return found
 
 
-def _last_update(state, measure, periods) -> int:
-    """Index in `periods` of the last period with a new rating or a new update; -1 when never.
-
-    From the database's answer when the state holds only some periods' ratings
-    (plans.board.staleness); else walks back from the latest period to the first change.
-    """
-    if state.last_updates is not None:
-        order = state.last_updates.get(measure.pk)
-        return next((index for index, period in enumerate(periods) if period.order == order), -1)
-    later, later_index = None, -1
-    for index in range(len(periods) - 1, -1, -1):
-        rating = state.rating(measure, periods[index])
-        if rating is None:
-            continue
-        if later is not None and (
-            later.level.value != rating.level.value or (later.update and later.update != rating.update)
-        ):
-            return later_index
-        later, later_index = rating, index
-    return later_index
-
-
 def _dated_challenges(state, measure, periods, due_by) -> list[Challenge]:
     current = periods[-1]
     rating = state.rating(measure, current)
     found = []
-    if due_by and measure.due_month and measure.due_month < due_by and rating:
-        if not at_lowest_levels(rating.level) and not is_complete(rating.level):
+    if due_by and rating and measure.is_overdue(rating.level, on=due_by):
+        if not rating.level.signals_delay:
             found.append(
                 Challenge(
                     measure,
@@ -123,10 +89,11 @@ def _dated_challenges(state, measure, periods, due_by) -> list[Challenge]:
                     f"Due {measure.due_month:%b %Y} and not complete, yet rated {rating.level.label.lower()}.",
                 )
             )
-    last = _last_update(state, measure, periods)
-    if len(periods) - 1 - last >= 2:
-        since = f"stale since {periods[last].label}" if last >= 0 else "never rated"
-        found.append(Challenge(measure, "stale", f"Not updated for {len(periods) - 1 - last} periods ({since})."))
+    last = state.last_updated(measure, current)
+    if is_stale(last, periods[-2] if len(periods) > 1 else None):
+        since = next((f"stale since {p.label}" for p in periods if p.order == last), "never rated")
+        missed = periods_without_update(last, periods)
+        found.append(Challenge(measure, "stale", f"Not updated for {missed} periods ({since})."))
     before = state.rating(measure, periods[-2]) if len(periods) > 1 else None
     if before and rating and abs(rating.level.value - before.level.value) >= 2:
         found.append(
@@ -145,8 +112,6 @@ def find_challenges(state, current, due_by: date | None) -> list[Challenge]:
     if current is None:
         return []
     periods = state.periods[: state.periods.index(current) + 1]
-    if state.last_updates is not None and state.updated_upto != current:
-        raise ValueError(f"The state knows last updates up to {state.updated_upto}, not {current}.")
     found: list[Challenge] = []
     for measure in state.measures:
         if measure.removed:

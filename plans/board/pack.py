@@ -37,14 +37,9 @@ def pack_stylesheets() -> list[str]:
     return [f"{settings.STATIC_URL}{name}" for name in PACK_STYLES]
 
 
-def previous_of(periods: list[Period], period: Period) -> Period | None:
-    index = periods.index(period)
-    return periods[index - 1] if index else None
-
-
 def figures(state: PlanState, period: Period) -> dict:
     """What a snapshot remembers to compare the next pack with: scores and each measure's rating."""
-    comparison = compare(state, previous_of(state.periods, period), period)
+    comparison = compare(state, state.plan.previous_period(period, state.periods), period)
     ratings = {}
     for measure in state.measures:
         rating = state.rating(measure, period)
@@ -100,9 +95,9 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None, las
     upto = periods[: periods.index(period) + 1]
     shown = upto[-PACK_PERIODS:]
     if state is None:
-        rated = [*shown, *compared_periods(periods, previous_of(periods, period), period)]
+        rated = [*shown, *compared_periods(plan, periods, plan.previous_period(period, periods), period)]
         state = load_state(plan, periods, rated=rated, upto=period)
-    comparison = compare(state, previous_of(state.periods, period), period)
+    comparison = compare(state, state.plan.previous_period(period, state.periods), period)
     indicators = (
         Indicator.objects.filter(priority__plan=plan)
         .select_related("priority")

@@ -10,17 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from plans.board import charts
-from plans.board.challenges import Challenge, find_challenges, is_complete
-from plans.board.staleness import last_updates
+from plans.board.challenges import Challenge, find_challenges
+from plans.board.staleness import Latest, last_update_in_memory, latest_in
 from plans.cells import parse_due_month
 from plans.models import Indicator, IndicatorValue, Level, Measure, Period, Plan, Rating
-from plans.progress import current_period
 from plans.rollup import rules as rollup
 from plans.rollup.plan import plan_rollup, published_figures
 
@@ -39,13 +39,41 @@ class PlanState:
     indicators: dict[int, list[Indicator]] = field(default_factory=dict)  # measure id → linked indicators
     as_at: object = None  # a datetime when the state is from history
     all_periods: list[Period] = field(default_factory=list)  # when `periods` is a window of them
-    # When only some periods' ratings were read: {measure id: order of its last updated period up to
-    # `updated_upto`} from plans.board.staleness (the challenges cannot walk back through ratings not read).
-    last_updates: dict[int, int] | None = None
-    updated_upto: Period | None = None
+    # When only some periods' ratings were read: {measure id: when it was last updated, and its latest rating, up
+    # to `latest_upto`} from plans.board.staleness (the challenges cannot walk back through ratings not read).
+    latest: "dict[int, Latest] | None" = None
+    latest_upto: Period | None = None
 
     def rating(self, measure: Measure, period: Period | None) -> Rating | None:
         return None if period is None else self.ratings.get((measure.pk, period.pk))
+
+    def latest_level(self, measure: Measure, period: Period) -> Level | None:
+        """The level of the measure's latest rating up to `period` (the one the overdue rule reads)."""
+        if self.latest is not None:
+            self._check_latest(period)
+            found = self.latest.get(measure.pk)
+            return None if found is None else self.level_by_id[found.level_id]
+        for earlier in reversed(self.periods[: self.periods.index(period) + 1]):
+            if rating := self.rating(measure, earlier):
+                return rating.level
+        return None
+
+    def last_updated(self, measure: Measure, period: Period) -> int | None:
+        """The order of the last period up to `period` in which the measure was updated (None: never rated)."""
+        if self.latest is not None:
+            self._check_latest(period)
+            found = self.latest.get(measure.pk)
+            return None if found is None else found.updated
+        upto = self.periods[: self.periods.index(period) + 1]
+        return last_update_in_memory([self.rating(measure, p) for p in upto], [p.order for p in upto])
+
+    @cached_property
+    def level_by_id(self) -> dict[int, Level]:
+        return {level.pk: level for level in self.levels}
+
+    def _check_latest(self, period: Period) -> None:
+        if self.latest_upto != period:
+            raise ValueError(f"The state knows the latest ratings up to {self.latest_upto}, not {period}.")
 
     def period(self, label: str | None) -> Period | None:
         return period_labelled(self.periods, label)
@@ -89,22 +117,26 @@ def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[i
     for link in links:
         found.setdefault(link.measure_id, []).append(link.indicator)
     if as_at is not None:
-        _values_as_at({i.pk: i for indicators in found.values() for i in indicators}, as_at)
+        _values_as_at([indicator for indicators in found.values() for indicator in indicators], as_at)
     return found
 
 
-def _values_as_at(indicators: dict[int, Indicator], when: datetime) -> None:
-    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table)."""
-    values: dict[int, list[IndicatorValue]] = {pk: [] for pk in indicators}
+def _values_as_at(indicators: list[Indicator], when: datetime) -> None:
+    """Give each indicator the values it had at `when`, as if prefetched (one query on the history table).
+
+    An indicator linked to several measures comes once per link, each its own instance: every one gets
+    the values, or reading them would cost a query per link.
+    """
+    values: dict[int, list[IndicatorValue]] = {indicator.pk: [] for indicator in indicators}
     records = (
-        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(indicators))
+        IndicatorValue.history.filter(history_date__lte=when, indicator_id__in=list(values))
         .latest_of_each()
         .as_instances()
     )
     for value in sorted(records, key=lambda v: v.month):
         values[value.indicator_id].append(value)
-    for pk, indicator in indicators.items():
-        indicator._prefetched_objects_cache = {"values": values[pk]}
+    for indicator in indicators:
+        indicator._prefetched_objects_cache = {"values": values[indicator.pk]}
 
 
 def load_state(
@@ -143,25 +175,20 @@ def load_state(
         rollups=plan_rollup(plan, periods),
         published=published_figures(plan),
         indicators=linked_indicators(action__outcome__priority__plan=plan),
-        last_updates=last_updates(upto) if rated is not None and upto is not None else None,
-        updated_upto=upto if rated is not None else None,
+        latest=latest_in([upto]) if rated is not None and upto is not None else None,
+        latest_upto=upto if rated is not None else None,
     )
 
 
-def compared_periods(periods: list[Period], previous: Period | None, current: Period | None) -> list[Period | None]:
+def compared_periods(plan: Plan, periods: list[Period], previous: Period | None, current: Period | None):
     """The periods whose ratings two compared periods need: both, and the one before `current` (big jumps)."""
-    before = periods[periods.index(current) - 1] if current is not None and periods.index(current) else None
-    return [previous, current, before]
+    return [previous, current, plan.previous_period(current, periods)]
 
 
-def default_periods(periods: list[Period]) -> tuple[Period | None, Period | None]:
-    """The period pages show by default (plans.progress.current_period: the open one, else the last closed one)
-    and the one before it."""
-    current = current_period(periods)
-    if current is None:
-        return None, None
-    index = periods.index(current)
-    return (periods[index - 1] if index else None), current
+def default_periods(plan: Plan, periods: list[Period]) -> tuple[Period | None, Period | None]:
+    """The period pages show by default (Plan.current_period) and the one before it."""
+    current = plan.current_period(periods)
+    return plan.previous_period(current, periods), current
 
 
 def reference_month(period: Period) -> date:
@@ -299,7 +326,7 @@ def compare(state: PlanState, previous: Period | None, current: Period | None) -
             not_rated.append(measure)
         elif after.level.value == bottom:
             lowest.append((measure, after))
-        if due_by and measure.due_month and measure.due_month < due_by and not (after and is_complete(after.level)):
+        if due_by and measure.is_overdue(state.latest_level(measure, current), on=due_by):
             overdue.append((measure, after))
     summary = summary_rows(state, previous, current)
     overall = {"previous": _cell(state, previous, None), "current": _cell(state, current, None)}

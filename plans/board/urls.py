@@ -14,7 +14,8 @@ urlpatterns = [
     path("indicators/", views.IndicatorsIndexView.as_view(), name="board-indicators-index"),
     path("indicators/<int:number>/", views.IndicatorsView.as_view(), name="board-indicators"),
     path("as-at/", views.PlanAsAtView.as_view(), name="board-plan-as-at"),
-    path("data/rollup.json", views.RollupJsonView.as_view(), name="board-data-rollup"),
-    path("data/measures.json", views.MeasuresJsonView.as_view(), name="board-data-measures"),
-    path("data/ratings.csv", views.RatingsCsvView.as_view(), name="board-data-ratings"),
+    # The data API's earlier addresses: kept for bookmarks and tools, answered by the one API (plans/api).
+    path("data/rollup.json", views.DataMovedView.as_view(dataset="rollup", fmt="json"), name="board-data-rollup"),
+    path("data/measures.json", views.DataMovedView.as_view(dataset="measures", fmt="json"), name="board-data-measures"),
+    path("data/ratings.csv", views.DataMovedView.as_view(dataset="ratings", fmt="csv"), name="board-data-ratings"),
 ]

@@ -6,27 +6,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.board import charts
 from plans.board.as_at import end_of_day, load_state_as_at
 from plans.board.coverage import plan_coverage
-from plans.board.data import measures_data, ratings_csv
 from plans.board.evidence import evidence
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
-from plans.board.pack import frozen_pack_context, pack_context, pdf_from_html, render_pack
+from plans.board.pack import frozen_pack_context, pack_context, render_pack
+from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
-from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
-from plans.rollup.plan import plan_rollup, rollup_as_dict
+from plans.models import BoardPackSnapshot, IndicatorValue, PackRender, Period, Recommendation
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
@@ -54,7 +55,7 @@ class ComparisonMixin(PlanAccessMixin):
             messages.error(request, error)
         state = load_state_as_at(self.plan, end_of_day(day)) if day else None
         periods = state.periods if state else list(self.plan.periods.all())
-        previous, current = default_periods(periods)
+        previous, current = default_periods(self.plan, periods)
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
@@ -66,7 +67,7 @@ class ComparisonMixin(PlanAccessMixin):
                 else:
                     current = chosen
         if state is None:  # live: read the ratings of the compared periods only
-            rated = compared_periods(periods, previous, current)
+            rated = compared_periods(self.plan, periods, previous, current)
             state = load_state(self.plan, periods, rated=rated, upto=current)
         return compare(state, previous, current), day
 
@@ -103,7 +104,7 @@ class BoardPackMixin(PlanAccessMixin):
             if period is None:
                 raise Http404(f"This plan has no period “{label}”.")
         else:
-            period = default_periods(periods)[1]
+            period = default_periods(self.plan, periods)[1]
             if period is None:
                 raise Http404("This plan has no reporting periods yet.")
         snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
@@ -122,15 +123,31 @@ class BoardPackView(BoardPackMixin, View):
 
 
 class BoardPackPdfView(BoardPackMixin, View):
+    """The pack's PDF once a worker has made it (plans/board/pack_jobs.py); until then, a page saying it is on its way.
+
+    Never rendered here: a request only queues the render, so no viewer can tie
+    up the web workers. The page polls (htmx, or a refresh without JavaScript)
+    and the PDF downloads when it is ready.
+    """
+
     def get(self, request, *args, **kwargs):
         period, snapshot = self.chosen()
-        if snapshot is None:
-            pdf = pdf_from_html(render_pack(self.plan, period))
-        else:
-            if snapshot.pdf is None:  # a frozen pack's PDF never changes: make it once
-                snapshot.pdf = pdf_from_html(snapshot.html)
-                snapshot.save(update_fields=["pdf"])
-            pdf = bytes(snapshot.pdf)
+        if snapshot is not None and snapshot.pdf is not None:
+            return self.download(bytes(snapshot.pdf), period, snapshot)
+        render = request_pdf(self.plan, period, snapshot)
+        if render.status == PackRender.Status.READY:
+            if request.htmx:  # the waiting page's poll: navigate to the download itself
+                response = HttpResponse(status=200)
+                response["HX-Redirect"] = request.get_full_path()
+                return response
+            return self.download(bytes(render.pdf), period, snapshot)
+        context = {"plan": self.plan, "period": period, "snapshot": snapshot, "render": render}
+        context["can_manage"] = permissions.can_manage(request.user, self.plan)
+        template = "plans/board/_pdf_status.html" if request.htmx else "plans/board/pdf_status.html"
+        failed = render.status == PackRender.Status.FAILED
+        return TemplateResponse(request, template, context, status=200 if failed else 202)
+
+    def download(self, pdf: bytes, period: Period, snapshot: BoardPackSnapshot | None) -> HttpResponse:
         version = f" v{snapshot.version}" if snapshot else ""
         name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
         response = HttpResponse(pdf, content_type="application/pdf")
@@ -172,7 +189,7 @@ class CoverageView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
-        period = period_labelled(periods, label) or default_periods(periods)[1]
+        period = period_labelled(periods, label) or default_periods(self.plan, periods)[1]
         state = load_state(self.plan, periods, rated=[period])
         coverage = plan_coverage(state, period)
         context.update(
@@ -260,7 +277,9 @@ class PlanAsAtView(PlanAccessMixin, TemplateView):
             messages.error(self.request, error)
         day = day or date.today()
         show_all = self.request.GET.get("periods") == "all"
-        state = load_state_as_at(self.plan, end_of_day(day), window=lambda periods: recent_periods(periods, show_all))
+        state = load_state_as_at(
+            self.plan, end_of_day(day), window=lambda periods: recent_periods(self.plan, periods, show_all)
+        )
         page = Paginator(state.measures, MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -303,21 +322,15 @@ def plan_page_rows(state, measures=None) -> dict:
     }
 
 
-class RollupJsonView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        return JsonResponse(rollup_as_dict(self.plan, plan_rollup(self.plan)))
+class DataMovedView(RedirectView):
+    """The board's earlier data addresses answer with a permanent redirect to the one data API."""
 
+    permanent = True
+    http_method_names = ["get", "head"]
+    dataset = fmt = ""
 
-class MeasuresJsonView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        return JsonResponse(measures_data(load_state(self.plan)))
-
-
-class RatingsCsvView(PlanAccessMixin, View):
-    def get(self, request, *args, **kwargs):
-        response = HttpResponse(ratings_csv(load_state(self.plan)), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-ratings.csv"'
-        return response
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("api-plan-data", kwargs={"slug": kwargs["slug"], "dataset": self.dataset, "fmt": self.fmt})
 
 
 class IndicatorsIndexView(PlanAccessMixin, View):

@@ -2,6 +2,11 @@
 
 Idempotent: scales, inspections and plans that already exist (by slug or key)
 are left as they are, so running it twice changes nothing and writes no history.
+
+A plan is built as new records and written through the structure's write door
+(plans/owner/structure.py `create_plan`), as an import creates a plan: its
+ratings in its own closed periods are its history, recorded with the source
+"demo", not edits of a closed period.
 """
 
 import calendar
@@ -15,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from plans.audit import acting_as
+from plans.audit import DEMO, Actor, acting_as
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import (
     Action,
@@ -35,6 +40,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
+from plans.owner.structure import create_plan
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLAN_SOURCES = [FIXTURES / "thurrock-2017-19", FIXTURES / "thurrock-send-2018.yaml"]
@@ -97,35 +103,43 @@ def load_inspections(report: LoadReport) -> None:
 
 
 class PlanBuilder:
-    """Creates one plan from its transcribed data, row by row, so that history records each record."""
+    """Builds one plan from its transcribed data as new records, then has the write door create them together."""
 
     def __init__(self, data: dict, report: LoadReport):
         self.data = data
         self.report = report
         self.leads: dict[str, Lead] = {}
+        # In the order they are inserted: each after the records it points to.
+        models = (Period, Priority, Lead, Outcome, Action, Measure, Rating, Indicator, IndicatorValue, PublishedScore)
+        self.created: dict[type, list] = {model: [] for model in models}
+        self.links: list[tuple[object, str, list]] = []
 
-    def build(self) -> Plan:
+    def build(self, by: Actor) -> Plan:
         data = self.data
         inspection = Inspection.objects.get(key=data["inspection"])
         self.recommendations = {r.number: r for r in inspection.recommendations.all()}
-        plan = Plan.objects.create(
+        plan = Plan(
             slug=data["slug"],
             title=data["title"],
             organisation=data["organisation"],
             department=data.get("department", ""),
             owner_name=data.get("owner", ""),
             owner=get_user_model().objects.filter(username="owner").first(),
-            scale=Scale.objects.get(slug=data["scale"]),
+            scale=Scale.objects.prefetch_related("levels").get(slug=data["scale"]),
             introduction=data.get("introduction", ""),
             governance=data.get("governance", ""),
         )
-        plan.inspections.add(inspection)
         self.plan = plan
         self.periods = self.build_periods()
+        self.priorities: dict[int, Priority] = {}
         for priority_data in data["priorities"]:
             self.build_priority(priority_data)
         self.build_published_scores()
-        return plan
+        return create_plan(plan, self.created, self.links, inspections=[inspection], by=by)
+
+    def add(self, record):
+        self.created[type(record)].append(record)
+        return record
 
     def build_periods(self) -> list[Period]:
         labels = self.data["periods"]
@@ -138,16 +152,18 @@ class PlanBuilder:
                 status = Period.Status.OPEN
             else:
                 status = Period.Status.PLANNED
-            periods.append(Period.objects.create(plan=self.plan, label=label, order=order, status=status))
+            periods.append(self.add(Period(plan=self.plan, label=label, order=order, status=status)))
         return periods
 
     def build_priority(self, data: dict) -> None:
-        priority = Priority.objects.create(plan=self.plan, number=data["number"], title=" ".join(data["title"].split()))
+        title = " ".join(data["title"].split())
+        priority = self.add(Priority(plan=self.plan, number=data["number"], title=title))
+        self.priorities[priority.number] = priority
         for order, outcome_data in enumerate(data.get("outcomes", []), start=1):
-            outcome = Outcome.objects.create(priority=priority, order=order, statement=outcome_data["statement"])
+            outcome = self.add(Outcome(priority=priority, order=order, statement=outcome_data["statement"]))
             self.link(outcome, outcome_data["statement"], outcome_data.get("recommendations", []))
             for action_order, action_data in enumerate(outcome_data["actions"], start=1):
-                action = Action.objects.create(outcome=outcome, order=action_order, text=action_data["text"] or "")
+                action = self.add(Action(outcome=outcome, order=action_order, text=action_data["text"] or ""))
                 self.link(action, action.text)
                 for measure_order, measure_data in enumerate(action_data["measures"], start=1):
                     self.build_measure(action, measure_order, measure_data)
@@ -157,46 +173,50 @@ class PlanBuilder:
     def build_measure(self, action: Action, order: int, data: dict) -> None:
         time_text = str(data.get("time") or "")
         due = parse_due_month(time_text)
-        measure = Measure.objects.create(
-            action=action,
-            order=order,
-            text=data["text"],
-            lead_text=data.get("lead") or "",
-            officer_text=data.get("officer") or "",
-            time_text=time_text,
-            due_month=due.month,
-            due_note=due.note,
-            progress_update=data.get("update") or "",
+        measure = self.add(
+            Measure(
+                action=action,
+                order=order,
+                text=data["text"],
+                lead_text=data.get("lead") or "",
+                officer_text=data.get("officer") or "",
+                time_text=time_text,
+                due_month=due.month,
+                due_note=due.note,
+                progress_update=data.get("update") or "",
+            )
         )
-        measure.leads.set([self.lead(name) for name in split_leads(measure.lead_text)])
-        measure.officers.set([self.lead(name) for name in split_leads(measure.officer_text)])
+        self.links.append((measure, "leads", [self.lead(name) for name in split_leads(measure.lead_text)]))
+        self.links.append((measure, "officers", [self.lead(name) for name in split_leads(measure.officer_text)]))
         self.link(measure, measure.text)
         for period, value in zip(self.periods, data.get("ratings", []), strict=False):
             level = self.plan.scale.level_for(str(value)) if value not in (0, "0", "", None) else None
             if level is not None:
-                Rating.objects.create(measure=measure, period=period, level=level)
+                self.add(Rating(measure=measure, period=period, level=level))
             elif value not in (0, "0", "", None):
                 raise ValueError(f'Measure "{measure}": rating "{value}" is not on the scale {self.plan.scale.slug}')
 
     def build_indicator(self, priority: Priority, order: int, data: dict) -> None:
-        indicator = Indicator.objects.create(
-            priority=priority,
-            order=order,
-            name=data["name"],
-            polarity=data.get("polarity") or "",
-            unit=data.get("unit") or Indicator.Unit.COUNT,
-            baseline=_decimal(data.get("baseline")),
-            baseline_label=self.data.get("baseline_label", ""),
-            comparator=_decimal(data.get("sn_average")),
-            ytd="" if data.get("ytd") is None else str(data["ytd"]),
-            printed_dot=data.get("dot") or "",
-            notes=data.get("notes") or "",
+        indicator = self.add(
+            Indicator(
+                priority=priority,
+                order=order,
+                name=data["name"],
+                polarity=data.get("polarity") or "",
+                unit=data.get("unit") or Indicator.Unit.COUNT,
+                baseline=_decimal(data.get("baseline")),
+                baseline_label=self.data.get("baseline_label", ""),
+                comparator=_decimal(data.get("sn_average")),
+                ytd="" if data.get("ytd") is None else str(data["ytd"]),
+                printed_dot=data.get("dot") or "",
+                notes=data.get("notes") or "",
+            )
         )
         year = self.data.get("indicator_year", date.today().year)
         for month_name, value in (data.get("values") or {}).items():
             if value is not None:
                 month = date(year, MONTH_NUMBERS[month_name], 1)
-                IndicatorValue.objects.create(indicator=indicator, month=month, value=_decimal(value))
+                self.add(IndicatorValue(indicator=indicator, month=month, value=_decimal(value)))
 
     def build_published_scores(self) -> None:
         summary = self.data.get("published_summary")
@@ -206,19 +226,18 @@ class PlanBuilder:
         source = summary.get("source", "RAG summary as published")
         for when in ("previous", "current"):
             period = periods[summary[f"{when}_period"]]
-            PublishedScore.objects.create(
-                plan=self.plan, period=period, priority=None, score=Decimal(summary["overall"][when]), source=source
-            )
+            overall = Decimal(summary["overall"][when])
+            self.add(PublishedScore(plan=self.plan, period=period, priority=None, score=overall, source=source))
             for number, scores in summary["priorities"].items():
-                priority = self.plan.priorities.get(number=int(number))
-                PublishedScore.objects.create(
-                    plan=self.plan, period=period, priority=priority, score=Decimal(scores[when]), source=source
-                )
+                priority = self.priorities[int(number)]
+                score = Decimal(scores[when])
+                self.add(PublishedScore(plan=self.plan, period=period, priority=priority, score=score, source=source))
 
     def lead(self, name: str) -> Lead:
+        """The Lead of a name: the one already recorded (in another plan, say), else a new one."""
         key = normalise_name(name)
         if key not in self.leads:
-            self.leads[key], _ = Lead.objects.get_or_create(name=key)
+            self.leads[key] = Lead.objects.filter(name=key).first() or self.add(Lead(name=key))
         return self.leads[key]
 
     def link(self, record, text: str, explicit: list[int] = ()) -> None:
@@ -228,7 +247,7 @@ class PlanBuilder:
             if number not in self.recommendations:
                 self.report.unmatched_references.append(f"{self.plan.slug}: recommendation {number} in “{text[:50]}”")
         if found:
-            record.recommendations.add(*found)
+            self.links.append((record, "recommendations", found))
 
 
 def _decimal(value) -> Decimal | None:
@@ -258,7 +277,7 @@ def create_demo_users(report: LoadReport) -> None:
 def load_demo(user) -> LoadReport:
     """Load scales, inspections, the demo plans and demo users, acting as `user`, all or nothing."""
     report = LoadReport()
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic(), acting_as(user, source=DEMO):
         load_scales(report)
         load_inspections(report)
         create_demo_users(report)
@@ -267,7 +286,7 @@ def load_demo(user) -> LoadReport:
             if Plan.objects.filter(slug=data["slug"]).exists():
                 report.skipped.append(f"plan {data['slug']}")
                 continue
-            plan = PlanBuilder(data, report).build()
+            plan = PlanBuilder(data, report).build(Actor(user, DEMO))
             _link_demo_users(plan)
             report.created.append(f"plan {plan.slug} ({Measure.objects.of_plan(plan).count()} measures)")
     return report

@@ -25,10 +25,12 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from plans.audit import acting_as
+from plans.audit import acting_as, command_source
 from plans.models import Action, Lead, Level, Measure, Membership, Outcome, Period, Plan, Priority, Rating, Scale
 
 SCALE_SLUG = "synthetic-1-5"
+SOURCE = command_source("generate_plan")  # what the history rows name as the source of their changes
+SOURCED = {"history_source": SOURCE}
 SCALE_LEVELS = [
     (1, "Red", "red", "Not started or significant delay"),
     (2, "Amber", "amber", "Started, some delay"),
@@ -69,7 +71,7 @@ def synthetic_scale(user) -> Scale:
     scale = Scale.objects.filter(slug=SCALE_SLUG).first()
     if scale:
         return scale
-    with acting_as(user):
+    with acting_as(user, source=SOURCE):
         scale = Scale.objects.create(slug=SCALE_SLUG, name="Synthetic 1-5 (as Thurrock)")
         for value, label, colour, description in SCALE_LEVELS:
             Level.objects.create(scale=scale, value=value, label=label, colour=colour, description=description)
@@ -81,7 +83,9 @@ def lead_pool(size: int, user) -> list[Lead]:
     names = [f"Synthetic lead {n:03d}" for n in range(1, size + 1)]
     existing = {lead.name: lead for lead in Lead.objects.filter(name__in=names)}
     missing = [Lead(name=name, role="Service manager") for name in names if name not in existing]
-    for lead in bulk_create_with_history(missing, Lead, batch_size=BATCH, default_user=user):
+    for lead in bulk_create_with_history(
+        missing, Lead, batch_size=BATCH, default_user=user, custom_historical_attrs=SOURCED
+    ):
         existing[lead.name] = lead
     return [existing[name] for name in names]
 
@@ -113,7 +117,7 @@ class PlanGenerator:
     def create(self, slug: str, measures: int, periods: int, history: int) -> GeneratedPlan:
         with transaction.atomic():
             scale = synthetic_scale(self.user)
-            with acting_as(self.user):
+            with acting_as(self.user, source=SOURCE):
                 plan = Plan.objects.create(
                     slug=slug,
                     title=f"Synthetic improvement plan {slug}",
@@ -137,7 +141,9 @@ class PlanGenerator:
             status = Period.Status.OPEN if order == count else Period.Status.CLOSED
             label = starts.strftime("%m/%y")
             rows.append(Period(plan=plan, order=order, label=label, status=status, starts=starts, ends=ends))
-        return bulk_create_with_history(rows, Period, batch_size=BATCH, default_user=self.user)
+        return bulk_create_with_history(
+            rows, Period, batch_size=BATCH, default_user=self.user, custom_historical_attrs=SOURCED
+        )
 
     def tree(self, plan: Plan, measures: int) -> list[Measure]:
         count = min(len(PRIORITY_TITLES), max(1, measures))
@@ -145,6 +151,7 @@ class PlanGenerator:
             [Priority(plan=plan, number=n + 1, title=PRIORITY_TITLES[n]) for n in range(count)],
             Priority,
             default_user=self.user,
+            custom_historical_attrs=SOURCED,
         )
         outcomes = bulk_create_with_history(
             [
@@ -155,6 +162,7 @@ class PlanGenerator:
             Outcome,
             batch_size=BATCH,
             default_user=self.user,
+            custom_historical_attrs=SOURCED,
         )
         per_outcome = max(1, min(4, measures // (len(outcomes) * 3) or 1))
         actions = bulk_create_with_history(
@@ -166,6 +174,7 @@ class PlanGenerator:
             Action,
             batch_size=BATCH,
             default_user=self.user,
+            custom_historical_attrs=SOURCED,
         )
         leads = lead_pool(max(3, measures // 20), self.user)
         rows = []
@@ -184,7 +193,9 @@ class PlanGenerator:
                 )
             )
             chosen.append(lead)
-        measure_list = bulk_create_with_history(rows, Measure, batch_size=BATCH, default_user=self.user)
+        measure_list = bulk_create_with_history(
+            rows, Measure, batch_size=BATCH, default_user=self.user, custom_historical_attrs=SOURCED
+        )
         self.link_leads(measure_list, chosen)
         return measure_list
 
@@ -239,7 +250,12 @@ class PlanGenerator:
                 )
             with entered_on_the_day():
                 made = bulk_create_with_history(
-                    rows, Rating, batch_size=BATCH, default_user=self.user, default_date=when
+                    rows,
+                    Rating,
+                    batch_size=BATCH,
+                    default_user=self.user,
+                    custom_historical_attrs=SOURCED,
+                    default_date=when,
                 )
             ratings.extend(made)
             entered.extend([when] * len(made))
@@ -278,6 +294,7 @@ class PlanGenerator:
                     history_type="~",
                     history_user=self.user,
                     history_change_reason="Re-rated",
+                    history_source=SOURCE,
                 )
             )
         model.objects.bulk_create(rows, batch_size=BATCH)
@@ -319,6 +336,6 @@ def grant_access(user, plans: list[Plan]) -> None:
     """The acting user owns the generated plans (so a benchmark can read them as that user)."""
     if not user.is_active:
         return
-    with acting_as(user):
+    with acting_as(user, source=SOURCE):
         for plan in plans:
             Membership.objects.get_or_create(plan=plan, user=user, defaults={"role": Membership.Role.OWNER})

@@ -4,6 +4,7 @@ from plans.models.access import Membership
 from plans.models.board import BoardPackSnapshot
 from plans.models.indicator import Indicator, IndicatorValue
 from plans.models.inspection import Inspection, Recommendation
+from plans.models.jobs import ImportJob, PackRender, ReminderRun, StoredFile
 from plans.models.manager import Comment, Evidence
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
 from plans.models.publishing import Publication, PublishingSettings
@@ -14,6 +15,7 @@ __all__ = [
     "Comment",
     "Evidence",
     "BoardPackSnapshot",
+    "ImportJob",
     "Indicator",
     "IndicatorValue",
     "Inspection",
@@ -22,6 +24,7 @@ __all__ = [
     "Measure",
     "Membership",
     "Outcome",
+    "PackRender",
     "Period",
     "Plan",
     "Priority",
@@ -30,5 +33,7 @@ __all__ = [
     "PublishingSettings",
     "Rating",
     "Recommendation",
+    "ReminderRun",
     "Scale",
+    "StoredFile",
 ]

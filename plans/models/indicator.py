@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
 from plans.models.plan import Priority
 
 
@@ -36,7 +37,7 @@ class Indicator(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["priority", "order"]
@@ -50,7 +51,7 @@ class IndicatorValue(models.Model):
     month = models.DateField(help_text="First day of the month the value is for.")
     value = models.DecimalField(max_digits=12, decimal_places=2)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["indicator", "month"]

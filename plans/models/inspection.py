@@ -3,6 +3,8 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
+
 
 class Inspection(models.Model):
     key = models.SlugField(unique=True, help_text="Short identifier, e.g. thurrock-2016.")
@@ -12,7 +14,7 @@ class Inspection(models.Model):
     published = models.DateField(null=True, blank=True)
     judgement = models.CharField(max_length=100, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["council", "published"]
@@ -27,7 +29,7 @@ class Recommendation(models.Model):
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["inspection", "number"]

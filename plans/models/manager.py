@@ -9,18 +9,20 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
 from plans.models.plan import Measure, Period
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg", "jpeg"]
 
 
-def limit_evidence_size(file) -> None:
+def limit_evidence_size(file: File) -> None:
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
             f"The file is {filesizeformat(file.size)}; evidence files can be at most "
@@ -45,7 +47,7 @@ class Comment(models.Model):
     text = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["measure", "created", "id"]
@@ -68,7 +70,7 @@ class Evidence(models.Model):
     link = models.URLField(blank=True, max_length=500)
     created = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["measure", "created", "id"]

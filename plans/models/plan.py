@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet, month_of
 from plans.models.scale import Level, Scale
@@ -37,7 +38,7 @@ class Plan(models.Model):
     governance = models.TextField(blank=True, help_text="Who oversees the plan and how often.")
 
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[inspections])
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[inspections])
 
     class Meta:
         ordering = ["title"]
@@ -84,7 +85,8 @@ class Period(models.Model):
     starts = models.DateField(null=True, blank=True)
     ends = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
+    _change_reason: str  # set before save() for simple-history to record why (e.g. "Reopened: …")
 
     class Meta:
         ordering = ["plan", "order"]
@@ -107,7 +109,7 @@ class Priority(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.TextField()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["plan", "number"]
@@ -126,7 +128,7 @@ class Outcome(models.Model):
     statement = models.TextField()
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="outcomes")
 
-    history = HistoricalRecords(m2m_fields=[recommendations])
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[recommendations])
 
     class Meta:
         ordering = ["priority", "order", "id"]
@@ -141,7 +143,7 @@ class Action(models.Model):
     text = models.TextField()
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="actions")
 
-    history = HistoricalRecords(m2m_fields=[recommendations])
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[recommendations])
 
     class Meta:
         ordering = ["outcome", "order", "id"]
@@ -160,7 +162,7 @@ class Lead(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["name"]
@@ -197,7 +199,9 @@ class Measure(models.Model):
     )
 
     objects = MeasureQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[leads, officers, recommendations])
+    # `version` is the lock's counter, not plan data: a change of a rating alone moves it without a history row.
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[leads, officers, recommendations])
+    _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:
         ordering = ["action", "order", "id"]
@@ -229,7 +233,8 @@ class Rating(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = RatingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
+    _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:
         ordering = ["period", "measure"]
@@ -256,7 +261,7 @@ class PublishedScore(models.Model):
     score = models.DecimalField(max_digits=3, decimal_places=1)
     source = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["plan", "period", "priority"]

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plans.models.board import BoardPackSnapshot
+from plans.models.history import HistorySource
 from plans.models.plan import Plan
 
 
@@ -29,7 +30,7 @@ class PublishingSettings(models.Model):
         "“John Cooke = Performance Manager” publishes the role instead, a bare name becomes “Officer”.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         verbose_name_plural = "publishing settings"
@@ -39,7 +40,7 @@ class PublishingSettings(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
-    def live(self):
+    def live(self) -> "PublicationQuerySet":
         return self.filter(withdrawn_at__isnull=True)
 
 
@@ -67,7 +68,7 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["html", "pdf"])
+    history = HistoricalRecords(bases=[HistorySource], excluded_fields=["html", "pdf"])
     objects = PublicationQuerySet.as_manager()
 
     class Meta:

@@ -9,12 +9,20 @@ the plan as it stood in that period).
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from plans.models.scale import COMPLETE_COLOURS
+
+# The latest rating is not at a complete level, or there is none (a never-rated measure's colour is "").
+NOT_COMPLETE = ~Q(latest_colour__in=COMPLETE_COLOURS)
+
+if TYPE_CHECKING:
+    from plans.models import Period, Plan
 
 
 def month_of(day: date | None = None) -> date:
@@ -40,40 +48,46 @@ PATH_ORDER = (
 
 
 class MeasureQuerySet(models.QuerySet):
-    def of_plan(self, plan) -> "MeasureQuerySet":
+    def of_plan(self, plan: "Plan") -> "MeasureQuerySet":
         return self.filter(action__outcome__priority__plan=plan)
 
     def in_plan(self) -> "MeasureQuerySet":
         """Still in the plan: removed measures are kept with their history but no longer rated or chased."""
         return self.filter(removed=False)
 
-    def with_latest_colour(self, upto=None) -> "MeasureQuerySet":
-        """Annotated with `latest_colour`: the colour of the measure's latest rating (up to the period `upto`)."""
+    def with_latest_colour(self, upto: "Period | None" = None) -> "MeasureQuerySet":
+        """Annotated with `latest_colour`: the colour of the measure's latest rating (up to the period `upto`),
+        "" when it has none."""
         from plans.models import Rating
 
-        return self.annotate(latest_colour=Rating.objects.latest_per_measure("level__colour", upto=upto))
+        latest = Rating.objects.latest_per_measure("level__colour", upto=upto)
+        return self.annotate(latest_colour=Coalesce(latest, Value("")))
 
-    def not_complete(self, upto=None) -> "MeasureQuerySet":
+    def not_complete(self, upto: "Period | None" = None) -> "MeasureQuerySet":
         """Measures whose latest rating (up to `upto`) is not at a complete level, or that were never rated."""
-        # Spelled out: exclude() alone would drop the never-rated ones, whose latest colour is NULL.
-        complete = Q(latest_colour__in=COMPLETE_COLOURS)
-        return self.with_latest_colour(upto).filter(Q(latest_colour__isnull=True) | ~complete)
+        return self.with_latest_colour(upto).filter(NOT_COMPLETE)
 
-    def overdue(self, on: date | None = None, upto=None) -> "MeasureQuerySet":
+    def with_overdue(self, on: date | None = None, upto: "Period | None" = None) -> "MeasureQuerySet":
+        """Annotated with `is_overdue`: the rule of .overdue() as a column, for pages that badge each row."""
+        condition = Q(removed=False, due_month__lt=month_of(on)) & NOT_COMPLETE
+        return self.with_latest_colour(upto).annotate(is_overdue=ExpressionWrapper(condition, BooleanField()))
+
+    def overdue(self, on: date | None = None, upto: "Period | None" = None) -> "MeasureQuerySet":
         """Still in the plan, due in a month before `on`'s month (today's), and not complete (as at `upto`).
 
         The one definition of "overdue": the plan page's badge and filter, My
-        measures, the portfolio's count, the board and the reminders all ask it.
+        measures, the portfolio's count and the board all ask it (the board as
+        at the period it shows); Measure.is_overdue is the same rule in memory.
         """
-        return self.in_plan().filter(due_month__lt=month_of(on)).not_complete(upto)
+        return self.with_overdue(on, upto).filter(is_overdue=True)
 
-    def not_rated_in(self, period) -> "MeasureQuerySet":
+    def not_rated_in(self, period: "Period") -> "MeasureQuerySet":
         """Measures with no rating in `period`."""
         from plans.models import Rating
 
         return self.exclude(Exists(Rating.objects.filter(measure=OuterRef("pk"), period=period)))
 
-    def outstanding(self, period) -> "MeasureQuerySet":
+    def outstanding(self, period: "Period | None") -> "MeasureQuerySet":
         """What leads still owe for a period open for updates: in the plan, not complete, not rated in it."""
         if period is None or not period.is_editable:
             return self.none()
@@ -101,10 +115,10 @@ class MeasureQuerySet(models.QuerySet):
 
 
 class RatingQuerySet(models.QuerySet):
-    def of_plan(self, plan) -> "RatingQuerySet":
+    def of_plan(self, plan: "Plan") -> "RatingQuerySet":
         return self.filter(period__plan=plan)
 
-    def latest_per_measure(self, field: str, upto=None) -> Subquery:
+    def latest_per_measure(self, field: str, upto: "Period | None" = None) -> Subquery:
         """`field` of the measure's latest rating (the last period it was rated in, up to the period `upto`
         when given), to annotate measures with. The one "latest rating of a measure"."""
         ratings = self.filter(measure=OuterRef("pk"))

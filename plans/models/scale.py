@@ -12,6 +12,8 @@ two lowest levels must say why.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plans.models.history import HistorySource
+
 # A measure whose latest rating is at one of these colours is done: never overdue, never chased.
 COMPLETE_COLOURS = frozenset({"blue", "grey"})
 # Levels that report a delay (not started, or started with some delay).
@@ -25,7 +27,7 @@ class Scale(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["name"]
@@ -33,9 +35,12 @@ class Scale(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def levels_needing_reason(self) -> set[int]:
-        """Ids of the scale's two lowest levels: a rating there must say why (reads the prefetched levels)."""
-        ordered = sorted(self.levels.all(), key=lambda level: level.value)
+    def levels_needing_reason(self, levels: "list[Level] | None" = None) -> set[int]:
+        """Ids of the scale's two lowest levels: a rating there must say why.
+
+        `levels`: the scale's levels if the caller has read them already.
+        """
+        ordered = sorted(self.levels.all() if levels is None else levels, key=lambda level: level.value)
         return {level.pk for level in ordered[:LEVELS_NEEDING_REASON]}
 
     def level_for(self, text: str) -> "Level | None":
@@ -69,7 +74,7 @@ class Level(models.Model):
         help_text="Other words that mean this level in a spreadsheet, comma-separated (e.g. 'Blue, Complete').",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistorySource])
 
     class Meta:
         ordering = ["scale", "value"]

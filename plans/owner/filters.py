@@ -8,7 +8,6 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from plans import progress
 from plans.models import Lead, Level, Measure, Period, Plan, Priority, Rating, Recommendation
 
 REMOVED_CHOICES = [("removed", "Removed measures only"), ("all", "Current and removed")]
@@ -73,7 +72,7 @@ class MeasureFilter(django_filters.FilterSet):
     @property
     def chosen_period(self) -> Period | None:
         chosen = self.form.cleaned_data.get("period") if self.form.is_valid() else None
-        return chosen or progress.current_period(self.periods)
+        return chosen or self.plan.current_period(self.periods)
 
     @property
     def is_filtered(self) -> bool:
@@ -113,10 +112,10 @@ class MeasureFilter(django_filters.FilterSet):
         ).distinct()
 
     def only_overdue(self, queryset, name, value):
-        return progress.overdue(queryset) if value else queryset
+        return queryset.overdue() if value else queryset
 
     def only_not_updated(self, queryset, name, value):
-        period = progress.open_period(self.periods)
+        period = self.plan.open_period(self.periods)
         if not value or period is None:
             return queryset
-        return progress.not_rated_in(queryset, period)
+        return queryset.not_rated_in(period)

@@ -1,7 +1,7 @@
 """Missing updates: which leads still owe a rating in the open period, and the reminder digest.
 
 Only measures that are in the plan, not complete and not yet rated in an open
-period are outstanding (plans/progress.outstanding); a plan with no open
+period are outstanding (MeasureQuerySet.outstanding); a plan with no open
 period chases nobody. Each lead gets one email listing everything they owe,
 across plans, at Lead.email or else their login's address.
 """
@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Prefetch
 
-from plans import progress
 from plans.models import Lead, Measure, Period, Plan
 
 
@@ -32,7 +31,7 @@ class LeadOutstanding:
 
 def outstanding_measures(plan: Plan, period: Period) -> list[Measure]:
     leads = Prefetch("leads", queryset=Lead.objects.select_related("user"))
-    measures = progress.outstanding(Measure.objects.of_plan(plan), period)
+    measures = Measure.objects.of_plan(plan).outstanding(period)
     return list(measures.with_path().prefetch_related(leads))
 
 
@@ -47,7 +46,7 @@ def group_by_lead(measures: list[Measure]) -> list[LeadOutstanding]:
 
 
 def missing_updates(plan: Plan, period: Period | None) -> list[LeadOutstanding]:
-    if period is None or period.status != Period.Status.OPEN:
+    if period is None or not period.is_editable:
         return []
     return group_by_lead(outstanding_measures(plan, period))
 
@@ -77,11 +76,13 @@ class Digest:
         return "\n".join(lines)
 
 
-def reminder_digests() -> tuple[list[Digest], list[LeadOutstanding]]:
-    """(digests to send, leads owed updates who have no email address), over every open period."""
+def reminder_digests(plan: Plan | None = None) -> tuple[list[Digest], list[LeadOutstanding]]:
+    """(digests to send, leads owed updates who have no email address), over every open period (or one plan's)."""
     digests: dict[int, Digest] = {}
     unreachable: list[LeadOutstanding] = []
     open_periods = Period.objects.filter(status=Period.Status.OPEN).select_related("plan").order_by("plan__title")
+    if plan is not None:
+        open_periods = open_periods.filter(plan=plan)
     for period in open_periods:
         for group in missing_updates(period.plan, period):
             if not group.email:

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from plans import permissions, progress
+from plans import permissions
 from plans.access import PlanAccessMixin
+from plans.audit import Actor
 from plans.models import Action, Measure, Outcome, Period, Priority, Rating
 from plans.owner import periods as period_rules
 from plans.owner.forms import (
@@ -28,8 +29,10 @@ from plans.owner.forms import (
     ReopenPeriodForm,
 )
 from plans.owner.plan_start import start_plan
+from plans.owner.reminder_jobs import next_reminder_time, send_plan_reminders
 from plans.owner.reminders import missing_updates
-from plans.owner.structure import plan_recommendations, save_measure
+from plans.owner.structure import plan_recommendations, save_measure_from_form, save_part
+from plans.ratings.services import Conflict, Refused
 
 
 class OwnerMixin(PlanAccessMixin):
@@ -57,7 +60,7 @@ class PeriodsView(OwnerMixin, TemplateView):
         context.update(
             periods=[(period, rated.get(period.pk, 0)) for period in periods],
             measures=Measure.objects.of_plan(self.plan).filter(removed=False).count(),
-            open_period=progress.open_period(periods),
+            open_period=self.plan.open_period(periods),
             next_planned=period_rules.next_planned(periods),
             open_form=kwargs.get("open_form") or OpenPeriodForm(),
             reopen_form=kwargs.get("reopen_form") or ReopenPeriodForm(),
@@ -107,14 +110,31 @@ class MissingUpdatesView(OwnerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        period = progress.open_period(list(self.plan.periods.all()))
+        period = self.plan.open_period()
         groups = missing_updates(self.plan, period)
         context.update(
             period=period,
             groups=groups,
             outstanding=len({measure.pk for group in groups for measure in group.measures}),
+            reachable=sum(1 for group in groups if group.email),
+            next_reminders=next_reminder_time(),
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """Send now: this plan's digests, queued for a worker (sending never holds up the page)."""
+        groups = missing_updates(self.plan, self.plan.open_period())
+        reachable = sum(1 for group in groups if group.email)
+        if not reachable:
+            messages.error(request, "Nothing was sent: no lead who owes an update has an email address.")
+        else:
+            send_plan_reminders.enqueue(self.plan.pk, request.build_absolute_uri("/"))
+            messages.success(
+                request,
+                f"Reminders are on their way to {reachable} lead{'s' if reachable != 1 else ''}: "
+                "each gets one email listing what they owe.",
+            )
+        return redirect("owner-missing-updates", self.plan.slug)
 
 
 # --- The plan's structure ------------------------------------------------------------------------
@@ -172,13 +192,27 @@ class StructureFormView(OwnerMixin, FormView):
         return context
 
     def form_valid(self, form):
-        saved = self.save(form)
+        try:
+            saved = self.save(form)
+        except Conflict as conflict:
+            form.add_error(
+                None,
+                f"Someone else changed this {self.noun} while you were editing it (it is now at version "
+                f"{conflict.measure.version}); nothing of yours was saved. Open it again to see their change.",
+            )
+            return self.form_invalid(form)
+        except Refused as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.form_invalid(form)
         verb = "added" if not self.pk else "saved"
         messages.success(self.request, f"{self.noun.capitalize()} {verb}: {str(saved)[:80]}")
         return HttpResponseRedirect(self.get_success_url())
 
     def save(self, form):
-        return form.save()
+        """Through the structure's write door: the row and its links in one transaction, with history."""
+        record = form.save(commit=False)
+        links = {"recommendations": form.cleaned_data["recommendations"]} if "recommendations" in form.fields else {}
+        return save_part(record, links=links, by=Actor.of_request(self.request))
 
     def get_success_url(self):
         return reverse("owner-structure", args=[self.plan.slug])
@@ -214,12 +248,15 @@ class MeasureFormView(StructureFormView):
     def save(self, form):
         measure = form.save(commit=False)
         data = form.cleaned_data
-        return save_measure(
+        return save_measure_from_form(
             measure,
             leads=data["leads"],
             new_leads=data["new_leads"],
             officer_text=data["officer_text"],
             recommendations=data["recommendations"],
+            version=data.get("version"),
+            reason=data.get("reason", ""),
+            by=Actor.of_request(self.request),
         )
 
     def get_success_url(self):

@@ -1,56 +1,34 @@
 """The portfolio: every plan a user may see, each summed up in one row, in a fixed number of queries.
 
-For each plan: the current period (the open one, else the latest with
-ratings) and its overall score against the previous period's, the trend of the
-overall score, the share of measures rated, and three counts the board chases:
+For each plan: the current period (Plan.current_period: the open one, else
+the last closed one) and its overall score against the previous period's, the
+trend of the overall score, the share of measures rated, and three counts the
+board chases, each by the rule every other page uses:
 
-- overdue: measures still in the plan whose due month has passed and whose
-  latest rating is not a "complete" level (or that were never rated);
-- stale: measures still in the plan not rated in the current period nor the
-  one before it (not rated for two or more periods);
-- awaiting sign-off: ratings a lead submitted that the owner has not approved.
+- overdue: MeasureQuerySet.overdue (due month passed, latest rating not complete);
+- stale: plans.board.staleness.is_stale (not updated in the current period nor
+  the one before it);
+- awaiting sign-off: RatingQuerySet.awaiting_signoff.
 
-"Complete" levels are those coloured blue or grey (Thurrock 4 and 5, BRAG's
-Completed); a scale with no such colour counts its top level as complete.
 Scores come from plans/rollup/plans.py, so the figures are the plan page's.
 """
 
 import datetime
 import math
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
+from plans.board import staleness
 from plans.models import Measure, Period, Plan, Rating
 from plans.rollup import rules as rollup
 from plans.rollup.cache import cached
 from plans.rollup.plans import PlanRollups, ScaleLevel, plans_rollup
 
-COMPLETE_COLOURS = {"blue", "grey"}
 TREND_PERIODS = 12  # the trend: a year of monthly periods up to the current one
 MEASURE_PLAN = "action__outcome__priority__plan_id"
-
-
-def complete_values(levels: Iterable[ScaleLevel]) -> set[int]:
-    """The values of a scale's "complete" levels: blue or grey ones, else the top level."""
-    levels = list(levels)
-    complete = {level.value for level in levels if level.colour in COMPLETE_COLOURS}
-    if not complete and levels:
-        complete = {max(level.value for level in levels)}
-    return complete
-
-
-def current_index(periods: list[Period], rollups: list[rollup.PeriodRollup]) -> int | None:
-    """Position of the period the board reads now: the last open one, else the latest with ratings."""
-    open_ones = [i for i, period in enumerate(periods) if period.status == Period.Status.OPEN]
-    if open_ones:
-        return open_ones[-1]
-    rated = [i for i, period_rollup in enumerate(rollups) if period_rollup.rated]
-    return rated[-1] if rated else None
 
 
 @dataclass(frozen=True)
@@ -125,7 +103,7 @@ def owner_label(plan: Plan) -> str:
 
 
 def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
-    """A PlanSummary for each plan, in eight queries whatever the number of plans.
+    """A PlanSummary for each plan, in a fixed number of queries whatever the number of plans.
 
     The plans should come with select_related("owner") if owner_label is read.
     """
@@ -134,16 +112,11 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
     summaries = {plan.pk: _summary(plan, all_rollups[plan.pk]) for plan in plans}
     if not summaries:
         return []
-    complete = {plan.pk: complete_values(all_rollups[plan.pk].levels) for plan in plans}
-    recent = {
-        pk: [summary.previous.pk, summary.current.pk]
-        for pk, summary in summaries.items()
-        if summary.current is not None and summary.previous is not None
-    }
-    current = {pk: summary.current.pk for pk, summary in summaries.items() if summary.current is not None}
-    for pk, n in overdue_counts(complete, today, current).items():
+    current = {pk: summary.current for pk, summary in summaries.items() if summary.current is not None}
+    previous = {pk: summary.previous for pk, summary in summaries.items()}
+    for pk, n in overdue_counts(list(current), today).items():
         summaries[pk].overdue = n
-    for pk, n in stale_counts(recent).items():
+    for pk, n in stale_counts(current, previous).items():
         summaries[pk].stale = n
     for pk, n in signoff_counts(summaries).items():
         summaries[pk].awaiting_signoff = n
@@ -152,9 +125,10 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
 
 def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
     summary = PlanSummary(plan=plan, levels=data.levels)
-    index = current_index(data.periods, data.rollups)
-    if index is None:
+    current = plan.current_period(data.periods)
+    if current is None:
         return summary
+    index = data.periods.index(current)
     # The trend runs up to the current period: planned periods have nothing to show yet.
     upto = slice(0, index + 1)
     summary.trend = [
@@ -170,70 +144,16 @@ def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
     return summary
 
 
-def overdue_counts(
-    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None = None
-) -> dict[int, int]:
-    """{plan id: measures past their due month whose latest rating is not complete}, in one grouped query.
-
-    current: {plan id: its current period's id}. A measure rated in its plan's
-    current period has that as its latest rating, found by the (measure,
-    period) index; only the others look back for their latest one, which on a
-    36-period plan is most of the work. Kept until plan data changes
-    (plans.rollup.cache).
-    """
-    arguments = (
-        sorted((pk, tuple(sorted(values))) for pk, values in complete.items()),
-        today,
-        sorted((current or {}).items()),
-    )
-    return cached("overdue_counts", repr(arguments), lambda: _overdue_counts(complete, today, current))
+def overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
+    """{plan id: its overdue measures (MeasureQuerySet.overdue)}, in one grouped query; kept until plan data
+    changes (plans.rollup.cache)."""
+    return cached("overdue_counts", repr((sorted(plan_ids), today)), lambda: _overdue_counts(plan_ids, today))
 
 
-def _overdue_counts(
-    complete: Mapping[int, set[int]], today: datetime.date, current: Mapping[int, int] | None
-) -> dict[int, int]:
-    latest = Rating.objects.latest_per_measure("level__value")
-    if current:
-        # One rating per measure and period: no ordering (Rating's default one joins five tables to sort one row).
-        in_current = Rating.objects.filter(measure=OuterRef("pk"), period_id=OuterRef("current_period")).order_by()
-        current_period = Case(*(When(**{MEASURE_PLAN: plan}, then=Value(period)) for plan, period in current.items()))
-        measures = Measure.objects.annotate(current_period=current_period).annotate(
-            latest=Coalesce(Subquery(in_current.values("level__value")[:1]), latest)
-        )
-    else:
-        measures = Measure.objects.annotate(latest=latest)
+def _overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
     rows = (
-        measures.filter(**{f"{MEASURE_PLAN}__in": list(complete)}, removed=False, due_month__lt=today.replace(day=1))
-        .values(MEASURE_PLAN, "latest")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts: dict[int, int] = defaultdict(int)
-    for row in rows:
-        if row["latest"] not in complete[row[MEASURE_PLAN]]:
-            counts[row[MEASURE_PLAN]] += row["n"]
-    return counts
-
-
-def stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
-    """{plan id: measures with no rating in either of the plan's two latest periods}, in one query.
-
-    recent: {plan id: [previous period id, current period id]}. Kept until plan
-    data changes (plans.rollup.cache).
-    """
-    if not recent:
-        return {}
-    return cached(
-        "stale_counts", repr(sorted((pk, tuple(pair)) for pk, pair in recent.items())), lambda: _stale_counts(recent)
-    )
-
-
-def _stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
-    period_ids = [pk for pair in recent.values() for pk in pair]
-    rated_lately = Rating.objects.filter(measure=OuterRef("pk"), period_id__in=period_ids)
-    rows = (
-        Measure.objects.filter(**{f"{MEASURE_PLAN}__in": list(recent)}, removed=False)
-        .filter(~Exists(rated_lately))
+        Measure.objects.filter(**{f"{MEASURE_PLAN}__in": plan_ids})
+        .overdue(on=today)
         .values(MEASURE_PLAN)
         .annotate(n=Count("id"))
         .order_by()
@@ -241,10 +161,18 @@ def _stale_counts(recent: Mapping[int, list[int]]) -> dict[int, int]:
     return {row[MEASURE_PLAN]: row["n"] for row in rows}
 
 
+def stale_counts(current: Mapping[int, Period], previous: Mapping[int, Period | None]) -> dict[int, int]:
+    """{plan id: its stale measures in its current period (plans.board.staleness)}, in a fixed number of queries;
+    kept until plan data changes (plans.rollup.cache)."""
+    key = repr(sorted((pk, period.pk, getattr(previous.get(pk), "pk", None)) for pk, period in current.items()))
+    return cached("stale_counts", key, lambda: staleness.stale_counts(dict(current), dict(previous)))
+
+
 def signoff_counts(plan_ids: Iterable[int]) -> dict[int, int]:
     """{plan id: ratings submitted by leads and awaiting the owner's sign-off}, in one query."""
     rows = (
-        Rating.objects.filter(period__plan_id__in=list(plan_ids), status=Rating.Status.SUBMITTED)
+        Rating.objects.filter(period__plan_id__in=list(plan_ids))
+        .awaiting_signoff()
         .values("period__plan_id")
         .annotate(n=Count("id"))
         .order_by()

@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from plans.audit import acting_as
-from plans.board.pack import pdf_from_html
 from plans.models import BoardPackSnapshot, Plan, Publication, PublishingSettings
 from plans.publishing.redaction import redact_pack
 
@@ -72,11 +71,3 @@ def withdraw(publication: Publication, user) -> Publication:
         with acting_as(user):
             publication.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return publication
-
-
-def publication_pdf(publication: Publication) -> bytes:
-    """The published pack as PDF, made from the published (redacted) HTML on first request and kept."""
-    if publication.pdf is None:
-        publication.pdf = pdf_from_html(publication.html)
-        Publication.objects.filter(pk=publication.pk).update(pdf=publication.pdf)  # a cache, not a change: no history
-    return bytes(publication.pdf)

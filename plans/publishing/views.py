@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import TemplateView
@@ -12,7 +12,8 @@ from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.models import BoardPackSnapshot, Publication
 from plans.publishing.forms import PublishForm, PublishingSettingsForm
-from plans.publishing.services import publication_pdf, publish, settings_for, withdraw
+from plans.publishing.pdf_jobs import request_publication_pdf
+from plans.publishing.services import publish, settings_for, withdraw
 
 
 class PublisherMixin(PlanAccessMixin):
@@ -120,9 +121,17 @@ class PublishedPackView(View):
 
 
 class PublishedPackPdfView(View):
+    """The published pack's PDF, made by a background worker (plans/publishing/pdf_jobs.py)."""
+
     def get(self, request, token):
-        publication = live_publication(token, "html", "pdf", "audience", "published_at")
-        response = HttpResponse(publication_pdf(publication), content_type="application/pdf")
+        publication = live_publication(token, "pdf", "audience", "published_at")
+        pdf = request_publication_pdf(publication)
+        if pdf is None:
+            response = render(request, "plans/publishing/pdf_pending.html", {"publication": publication}, status=202)
+            response["X-Robots-Tag"] = "noindex"
+            response["Cache-Control"] = "no-cache"
+            return response
+        response = HttpResponse(pdf, content_type="application/pdf")
         name = slugify(f"board report {publication.audience} {publication.published_at:%Y-%m-%d}")[:80]
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
         response["Cache-Control"] = "no-cache"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from plans.models import Measure
 from plans.models.manager import Comment, Evidence
-from plans.ratings.services import RatingChange, needs_reason_levels
+from plans.ratings.services import RatingChange, reason_refusal
 
 MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -50,7 +50,7 @@ class RatingForm(forms.Form):
         self.measure = measure
         self.levels = sorted(levels, key=lambda level: level.value)
         self.fields["level"].choices = [(str(level.pk), str(level)) for level in self.levels]
-        self.low_levels = needs_reason_levels(self.levels)
+        self.low_levels = self.levels[0].scale.levels_needing_reason(self.levels) if self.levels else set()
 
     def clean_due_month(self):
         return parse_month(self.cleaned_data.get("due_month", ""))
@@ -59,11 +59,9 @@ class RatingForm(forms.Form):
         cleaned = super().clean()
         level = self.chosen_level()
         due_changed = "due_month" in cleaned and cleaned["due_month"] != self.measure.due_month
-        reason = cleaned.get("reason", "").strip()
-        if not reason and level is not None and level.pk in self.low_levels:
-            self.add_error("reason", f"Give a reason for rating it {level.value} {level.label}.")
-        elif not reason and due_changed:
-            self.add_error("reason", "Give a reason for changing the due month.")
+        # The write door's reason rule, asked here too so that the form shows it beside the field.
+        if refusal := reason_refusal(level, cleaned.get("reason", ""), self.low_levels, due_moved=due_changed):
+            self.add_error("reason", refusal)
         return cleaned
 
     def chosen_level(self):

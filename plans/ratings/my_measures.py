@@ -10,12 +10,10 @@ from datetime import date
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from plans.models import Measure, Period, Plan, Priority, Rating
 from plans.models.querysets import PATH_ORDER
 from plans.permissions import visible_plans
-from plans.ratings.services import is_overdue, open_period, previous_period
 
 
 @dataclass
@@ -55,7 +53,8 @@ def measures_with_context(all_ratings: bool = True):
     ]
     if all_ratings:
         prefetches.append(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
-    return Measure.objects.with_path().select_related(f"{plan_path}__scale").prefetch_related(*prefetches)
+    measures = Measure.objects.with_path().with_overdue().select_related(f"{plan_path}__scale")
+    return measures.prefetch_related(*prefetches)
 
 
 def ratings_by_measure(measures: list[Measure], period_ids: set[int]) -> dict[int, dict[int, Rating]]:
@@ -82,8 +81,8 @@ def original_due_months(measure_ids) -> dict[int, date | None]:
     return first
 
 
-def build_rows(measures, today: date | None = None) -> list[MeasureRow]:
-    today = today or timezone.localdate()
+def build_rows(measures) -> list[MeasureRow]:
+    """Rows for measures from `measures_with_context` (which marks each overdue by MeasureQuerySet.overdue's rule)."""
     measures = list(measures)
     originals = original_due_months(m.pk for m in measures)
     shown: dict[int, tuple[Period | None, Period | None]] = {}  # plan id → (open period, the one before)
@@ -91,8 +90,11 @@ def build_rows(measures, today: date | None = None) -> list[MeasureRow]:
         plan = measure.action.outcome.priority.plan
         if plan.pk not in shown:
             periods = list(plan.periods.all())
-            period = open_period(periods)
-            shown[plan.pk] = period, previous_period(periods, period) if period else (periods[-1] if periods else None)
+            period = plan.open_period(periods)
+            shown[plan.pk] = (
+                period,
+                plan.previous_period(period, periods) if period else (periods[-1] if periods else None),
+            )
     ratings = ratings_by_measure(measures, {p.pk for pair in shown.values() for p in pair if p is not None})
     rows = []
     for measure in measures:
@@ -101,7 +103,6 @@ def build_rows(measures, today: date | None = None) -> list[MeasureRow]:
         by_period = ratings[measure.pk]
         current = by_period.get(period.pk) if period else None
         previous_rating = by_period.get(previous.pk) if previous else None
-        level = (current or previous_rating).level if (current or previous_rating) else None
         rows.append(
             MeasureRow(
                 measure=measure,
@@ -111,7 +112,7 @@ def build_rows(measures, today: date | None = None) -> list[MeasureRow]:
                 current=current,
                 previous_rating=previous_rating,
                 original_due=originals.get(measure.pk, measure.due_month),
-                overdue=is_overdue(measure.due_month, level, today),
+                overdue=bool(measure.is_overdue),
             )
         )
     return rows

@@ -36,6 +36,7 @@ class Event:
     changes: list[Change] = field(default_factory=list)
     note: str = ""
     kind: str = "change"
+    source: str = ""  # where a recorded change came from: "web", "admin", "import of plan.xlsx"…
 
 
 def _name(user) -> str:
@@ -107,16 +108,35 @@ def measure_timeline(measure: Measure, levels, periods) -> list[Event]:
         if before is None:  # a new rating is approved unless sign-off says otherwise: only say so then
             changes = [c for c in changes if not (c.label == "Status" and c.new == statuses[Rating.Status.APPROVED])]
         if changes or row.history_type == "-":
-            events.append(Event(row.history_date, _name(row.history_user), title, changes, kind="rating"))
+            events.append(
+                Event(
+                    row.history_date, _name(row.history_user), title, changes, kind="rating", source=row.history_source
+                )
+            )
     measure_rows = measure.history.select_related("history_user").order_by("history_date", "history_id")
     for row, before, changes in _diffs(measure_rows, MEASURE_FIELDS, level_names, statuses):
         if before is None:
-            events.append(Event(row.history_date, _name(row.history_user), "Measure recorded", kind="created"))
+            events.append(
+                Event(
+                    row.history_date,
+                    _name(row.history_user),
+                    "Measure recorded",
+                    kind="created",
+                    source=row.history_source,
+                )
+            )
             continue
         changes = [change for change in changes if not _shown_with_rating(change, row, rating_rows)]
         if changes:
             events.append(
-                Event(row.history_date, _name(row.history_user), "Measure changed", changes, row.history_change_reason)
+                Event(
+                    row.history_date,
+                    _name(row.history_user),
+                    "Measure changed",
+                    changes,
+                    row.history_change_reason,
+                    source=row.history_source,
+                )
             )
     for comment in Comment.objects.filter(measure=measure).select_related("author"):
         events.append(
@@ -126,3 +146,23 @@ def measure_timeline(measure: Measure, levels, periods) -> list[Event]:
         events.append(Event(item.created, _name(item.added_by), "Evidence added", note=item.title, kind="evidence"))
     events.sort(key=lambda event: event.when, reverse=True)
     return events
+
+
+@dataclass
+class LastChange:
+    who: object  # the user, or None
+    when: datetime | None
+    source: str
+
+
+def last_change(measure: Measure) -> LastChange:
+    """Who last changed the measure or one of its ratings, when and through what (for the conflict view)."""
+    rows = [
+        model.objects.filter(**{key: measure.pk}).select_related("history_user").order_by("-history_date").first()
+        for model, key in ((Measure.history.model, "id"), (Rating.history.model, "measure_id"))
+    ]
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        return LastChange(None, None, "")
+    latest = max(rows, key=lambda row: row.history_date)
+    return LastChange(latest.history_user, latest.history_date, latest.history_source)

@@ -1,6 +1,6 @@
 """Pages for service managers: My measures, rating a measure in place, a measure's timeline, sign-off.
 
-Views are glue: the rules live in plans/ratings/services.py (saving safely),
+Views are glue: the rules live in plans/ratings/services.py (the write door: saving safely, sign-off),
 plans/ratings/my_measures.py (the rows), plans/ratings/timeline.py (history) and
 plans/permissions.py (who may do what). An htmx request gets the partial
 (a table row, a form row, a conflict row); a plain request gets a full page,
@@ -20,11 +20,12 @@ from django.views.generic import TemplateView
 
 from plans import permissions
 from plans.access import PlanAccessMixin
-from plans.models import Comment, Evidence, Membership, Rating
+from plans.audit import Actor
+from plans.models import Comment, Evidence, Rating
 from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, rating_initial
 from plans.ratings.my_measures import build_rows, grouped, led_by, measures_with_context
-from plans.ratings.services import Conflict, open_period, save_rating, sign_off
-from plans.ratings.timeline import measure_timeline
+from plans.ratings.services import Conflict, Refused, save_rating, sign_off
+from plans.ratings.timeline import last_change, measure_timeline
 
 MY_MEASURES_PER_PAGE = 100  # a lead has tens; a page of a hundred rows stays quick to render and to read
 
@@ -60,7 +61,7 @@ class MeasureMixin(LoginRequiredMixin):
         if not permissions.can_view(request.user, self.plan):
             raise Http404("No such measure.")
         self.periods = list(self.plan.periods.all())
-        self.period = open_period(self.periods)
+        self.period = self.plan.open_period(self.periods)
         self.levels = sorted(self.plan.scale.levels.all(), key=lambda level: level.value)
         return super().dispatch(request, *args, **kwargs)
 
@@ -125,11 +126,14 @@ class MeasureRateView(MeasureMixin, View):
         form = RatingForm(request.POST, measure=self.measure, levels=self.levels)
         if not form.is_valid():
             return self.show_form(form)
-        by_owner = permissions.role_in(request.user, self.plan) == Membership.Role.OWNER
         try:
-            result = save_rating(self.measure, self.period, form.change(), by_owner=by_owner)
+            result = save_rating(self.measure, self.period, form.change(), by=Actor.of_request(request))
         except Conflict as conflict:
             return self.show_conflict(form, conflict)
+        except Refused as refusal:
+            # The door's checks under its lock: the period closed, or a rule the form could not see.
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            return self.show_form(form)
         note = "Saved."
         if result.rating.status == Rating.Status.SUBMITTED:
             note = "Saved and submitted for the owner's sign-off."
@@ -148,7 +152,7 @@ class MeasureRateView(MeasureMixin, View):
     def show_conflict(self, form, conflict: Conflict):
         """Their saved state beside the user's, and a form at the new version to merge or overwrite."""
         theirs = conflict.measure
-        last = theirs.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        last = last_change(theirs)
         data = form.data.copy()
         data["version"] = str(theirs.version)
         merged = RatingForm(data, measure=theirs, levels=self.levels)
@@ -158,8 +162,9 @@ class MeasureRateView(MeasureMixin, View):
             conflict=True,
             theirs=conflict.rating,
             their_measure=theirs,
-            their_user=last.history_user if last else None,
-            their_date=last.history_date if last else None,
+            their_user=last.who,
+            their_date=last.when,
+            their_source=last.source,
             mine=form.change(),
             previous=self.row().previous_rating,
         )
@@ -289,14 +294,11 @@ class SignOffView(LoginRequiredMixin, View):
         if not approve and not comment:
             messages.error(request, "Say why you are returning the rating (Comment).")
             return HttpResponseRedirect(reverse("plan-signoff", args=[plan.slug]))
-        sign_off(rating, approve=approve, comment=comment)
-        Comment.objects.create(
-            measure=rating.measure,
-            period=rating.period,
-            author=request.user,
-            kind=Comment.Kind.APPROVED if approve else Comment.Kind.RETURNED,
-            text=comment or f"Approved the rating {rating.level} for {rating.period}.",
-        )
+        try:
+            sign_off(rating, approve=approve, comment=comment, by=Actor.of_request(request))
+        except Refused as refusal:
+            messages.error(request, f"Nothing was changed. {refusal.message}")
+            return HttpResponseRedirect(reverse("plan-signoff", args=[plan.slug]))
         verb = "Approved" if approve else "Returned"
         messages.success(request, f"{verb}: {rating.measure.text[:80]}")
         return HttpResponseRedirect(reverse("plan-signoff", args=[plan.slug]))

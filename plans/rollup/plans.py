@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plans.models import Level, Measure, Period, Plan, Priority
-from plans.progress import current_period
 from plans.rollup import rules as rollup
 from plans.rollup.plan import period_counts
 
@@ -34,9 +33,9 @@ class PlanRollups:
     rollups: list[rollup.PeriodRollup]
 
 
-def periods_to_current(periods: list[Period], size: int) -> list[Period]:
-    """The `size` periods ending at the plan's current one (plans.progress.current_period)."""
-    current = current_period(periods)
+def periods_to_current(plan: Plan, periods: list[Period], size: int) -> list[Period]:
+    """The `size` periods ending at the plan's current one (Plan.current_period)."""
+    current = plan.current_period(periods)
     end = periods.index(current) + 1 if current is not None else 0
     return periods[max(0, end - size) : end]
 
@@ -74,7 +73,10 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
     if recent is not None:
-        periods = defaultdict(list, {plan_id: periods_to_current(found, recent) for plan_id, found in periods.items()})
+        by_id = {plan.pk: plan for plan in plans}
+        periods = defaultdict(
+            list, {plan_id: periods_to_current(by_id[plan_id], found, recent) for plan_id, found in periods.items()}
+        )
     by_period = period_counts([period.pk for found in periods.values() for period in found])
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 

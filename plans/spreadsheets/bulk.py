@@ -96,15 +96,20 @@ def _field_defaults(model) -> tuple[dict, dict, list]:
     return _DEFAULTS[model]
 
 
-def create_in_bulk(created: dict[type, list], links: list[tuple[object, str, list]], user, reason: str) -> None:
-    """Insert `created` (model → new instances, in dependency order) and `links` (instance, m2m field, targets)."""
+def create_in_bulk(
+    created: dict[type, list], links: list[tuple[object, str, list]], user, reason: str, source: str = ""
+) -> None:
+    """Insert `created` (model → new instances, in dependency order) and `links` (instance, m2m field, targets).
+
+    Called by the write door (plans/owner/structure.py: create_plan, add_rows), which decides what may be created.
+    """
     when = timezone.now()
     history_ids: dict[int, int] = {}  # id(instance) → its history row's id
     for model, instances in created.items():
         if not instances:
             continue
         insert_records(model, instances)
-        ids = insert_history(model, instances, user, reason, when)
+        ids = insert_history(model, instances, user, reason, when, source)
         history_ids.update({id(instance): pk for instance, pk in zip(instances, ids, strict=True)})
     create_links(links, history_ids)
 
@@ -154,7 +159,7 @@ def values_of(instances: list, attnames: list[str]) -> list[tuple]:
     return [get(instance.__dict__) for instance in instances]
 
 
-def insert_history(model, instances: list, user, reason: str, when) -> list[int]:
+def insert_history(model, instances: list, user, reason: str, when, source: str = "") -> list[int]:
     """One "+" history row per instance, as simple-history writes it; their history ids, in order."""
     history = model.history.model
     made = {
@@ -162,6 +167,7 @@ def insert_history(model, instances: list, user, reason: str, when) -> list[int]
         "history_change_reason": reason,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
+        "history_source": source,
     }
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     copied = [field for field in fields if field.attname not in made]

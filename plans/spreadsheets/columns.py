@@ -21,7 +21,7 @@ ID_HEADER = "id"
 
 @dataclass(frozen=True)
 class Column:
-    field: str  # outcome, action, measure, lead, officer, time, rating, update, priority, id
+    field: str  # outcome, action, measure, lead, officer, time, rating, update, reason, priority, id
     header: str  # as written on export ("RAG" gets the period label appended)
     variants: tuple[str, ...] = ()  # normalised header starts recognised on import
     width: int = 14
@@ -51,6 +51,13 @@ class Layout:
 
 RATING = Column("rating", "RAG", ("rag", "rag rating", "rating", "rag status"), width=9, wrap=False)
 ID = Column("id", ID_HEADER, (), width=8, wrap=False)
+# Written blank; on import it says why a row's rating goes to one of the two lowest levels or its due month
+# moves (the write door refuses those changes without one), and is kept with the rating and in its history.
+REASON = Column("reason", "Reason", ("reasons", "reason for change", "reason for rating"), width=30)
+REASON_NOTE = (
+    "Why: needed when you set a rating to one of the two lowest levels or change the Time so that the due "
+    "month moves; without it the import refuses that row's changes."
+)
 
 COUNCIL = Layout(
     name="council",
@@ -69,6 +76,7 @@ COUNCIL = Layout(
         Column("time", "Time", ("timeframe", "timescale", "timescales", "due", "by when", "deadline"), width=11),
         RATING,
         Column("update", "Progress update", ("update", "progress", "progress updates", "comments"), width=50),
+        REASON,
         ID,
     ),
     rating_as="value",
@@ -84,6 +92,7 @@ SEND = Layout(
         RATING,
         Column("update", "Update", ("progress update", "progress"), width=50),
         Column("lead", "Lead", ("leads",), width=14),
+        REASON,
         ID,
     ),
     rating_as="label",

@@ -20,6 +20,7 @@ from operator import attrgetter
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -125,7 +126,7 @@ class PlanExporter:
         self.layout = layout or choose_layout(plan, self.periods)
         self.one_sheet = one_sheet or not self.layout.has_structure_columns
         self.columns = headers(self.layout, self.periods, self.one_sheet)
-        self.open_periods = {p.label for p in self.periods if p.status == Period.Status.OPEN}
+        self.open_periods = {p.label for p in self.periods if p.is_editable}
         self.sheet_priorities: dict[str, int] = {}
         self.book = WorkbookWithRows(Workbook())
         self.styles = self.body_styles(self.book.workbook)
@@ -170,6 +171,8 @@ class PlanExporter:
             cell = sheet.cell(HEADER_ROW, index)
             write_text(cell, header)
             cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP, BORDER
+            if key == "reason":
+                cell.comment = Comment(columns.REASON_NOTE, "Plan tracker", width=300, height=90)
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = column.width
             if key == "id":

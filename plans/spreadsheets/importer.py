@@ -3,10 +3,14 @@
 `plan_import` never writes: it matches the file's rows to the plan (by hidden
 id for our own exports, by priority/outcome/action/measure text otherwise),
 and returns an ImportPreview listing new priorities, periods, rows and leads,
-each changed cell old → new, conflicts, rows missing from the file,
-unmatched recommendation references, warnings and errors. `apply_import`
-runs the preview's writes in one transaction, as the importing user, with the
-file name as the history change reason.
+each changed cell old → new, conflicts, cells refused (a period that is not
+open, a missing reason), rows missing from the file, unmatched recommendation
+references, warnings and errors. `apply_import` makes the preview's changes in
+one transaction through the write door (plans/ratings/services.py for a
+measure and its ratings, plans/owner/structure.py for new rows and plans), as
+the importing user with the file as the history's source: each changed
+measure is locked and must still be at the version the preview read, else it
+is reported as a conflict and left as it is.
 """
 
 from collections.abc import Callable
@@ -14,9 +18,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
-from plans.audit import acting_as
+from plans.audit import Actor, import_source
 from plans.cells import DueMonth, normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import (
     Action,
@@ -31,7 +35,17 @@ from plans.models import (
     Recommendation,
     Scale,
 )
-from plans.spreadsheets.bulk import collector_paused, create_in_bulk, new_instance
+from plans.owner.structure import add_rows, create_plan, save_part
+from plans.ratings.services import (
+    Conflict,
+    MeasureEdit,
+    RatingEdit,
+    Refused,
+    edit_measure,
+    period_refusal,
+    reason_refusal,
+)
+from plans.spreadsheets.bulk import collector_paused, new_instance
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -53,6 +67,63 @@ class CellChange:
     row_text: str = ""  # the success measure, so the reader knows which row
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A cell (or a row) the import will not change, and why; the row's success measure for the reader."""
+
+    problem: Problem
+    row_text: str = ""
+    old: str = ""  # the cell in the tracker, kept
+    new: str = ""  # the cell in the file, not applied
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+    def line(self) -> str:
+        """The refusal with the cell's two values, as the command prints it."""
+        return f"{self.problem} (the file has {self.new or '(blank)'!r}, the tracker keeps {self.old or '(blank)'!r})"
+
+
+@dataclass
+class PlannedEdit:
+    """What the apply will ask the write door to do to one measure already in the plan."""
+
+    measure: Measure
+    edit: MeasureEdit
+    where: str
+    parts: list[tuple[object, str, str]] = field(default_factory=list)  # (outcome or action, attribute, new text)
+
+    def __call__(self, actor: Actor, note: str, versions: dict[int, int] | None = None) -> None:
+        self.edit.note = note
+        if versions and self.measure.pk in versions:
+            self.edit.version = versions[self.measure.pk]
+        with transaction.atomic():  # the row's outcome or action text goes with its measure, or not at all
+            edit_measure(self.measure, self.edit, by=actor)
+            for record, attribute, text in self.parts:
+                setattr(record, attribute, text)
+                record._change_reason = note
+                save_part(record, by=actor)
+
+
+@dataclass
+class ImportResult:
+    """What an apply did: measures changed, and those it left as they are (moved on since the preview, refused)."""
+
+    changed: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.conflicts:
+            out.append("Not applied: changed in the tracker since the preview (the tracker's values are kept):")
+            out += [f"  - {item}" for item in self.conflicts]
+        if self.refused:
+            out.append("Not applied: refused when applying:")
+            out += [f"  - {item}" for item in self.refused]
+        return out
+
+
 @dataclass
 class ImportPreview:
     plan_title: str
@@ -63,12 +134,13 @@ class ImportPreview:
     new_rows: list[str] = field(default_factory=list)
     changes: list[CellChange] = field(default_factory=list)
     conflicts: list[CellChange] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
     new_leads: list[str] = field(default_factory=list)
     missing_rows: list[str] = field(default_factory=list)
     unmatched_references: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
-    operations: list[Callable[[str], None]] = field(default_factory=list, repr=False)
+    operations: list[Callable[..., None]] = field(default_factory=list, repr=False)  # PlannedEdits
     new_plan: Plan | None = field(default=None, repr=False)
     inspection: object = field(default=None, repr=False)
     created: dict[type, list] = field(
@@ -81,12 +153,17 @@ class ImportPreview:
     def has_changes(self) -> bool:
         return bool(self.operations or self.new_plan or any(self.created.values()))
 
+    @property
+    def versions(self) -> dict[int, int]:
+        """{measure id: the version the preview read} of the measures it would change: the apply checks them."""
+        return {op.measure.pk: op.edit.version for op in self.operations if isinstance(op, PlannedEdit)}
+
     def summary(self) -> str:
         return (
             f"{len(self.new_priorities)} new priorities, {len(self.new_rows)} new rows, "
             f"{len(self.changes)} changed cells, {len(self.conflicts)} conflicts, "
             f"{len(self.missing_rows)} rows not in the file, {len(self.errors)} errors"
-        )
+        ) + (f", {len(self.refused)} refused" if self.refused else "")
 
     @property
     def read(self) -> bool:
@@ -106,6 +183,7 @@ class ImportPreview:
                 "Conflicts (changed in the tracker since the export; the tracker's value is kept)",
                 [f"{c.where}, column '{c.column}': tracker has {c.old!r}, file has {c.new!r}" for c in self.conflicts],
             ),
+            ("Refused (not applied; the file's other changes are)", [r.line() for r in self.refused]),
             ("New lead records", self.new_leads),
             ("Rows not in the file (left as they are, not deleted)", self.missing_rows),
             ("Recommendation references not matched", self.unmatched_references),
@@ -199,6 +277,7 @@ class ImportPlanner:
             self.recommendations = {r.number: r for r in inspection.recommendations.all()} if inspection else {}
             self.periods, self.priorities, self.measures = {}, {}, {}
         else:
+            prefetch_related_objects([plan], "scale__levels")  # the write door reads the reason rule from them
             self.scale = plan.scale
             self.recommendations = {
                 r.number: r for r in Recommendation.objects.filter(inspection__plans=plan).order_by("-inspection_id")
@@ -212,6 +291,7 @@ class ImportPlanner:
                 .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("level")))
             }
         self.levels = list(self.scale.levels.all()) if self.scale else []
+        self.low_levels = self.scale.levels_needing_reason() if self.scale else set()
         self.level_named: dict[str, Level] = {}  # every spelling of a level, case-folded
         for level in self.levels:
             for name in level.names():
@@ -227,11 +307,6 @@ class ImportPlanner:
     def default_title(self) -> str:
         first = self.contents.tables[0] if self.contents.tables else None
         return (first.banner if first else "") or "Imported plan"
-
-    @staticmethod
-    def save(instance, reason: str) -> None:
-        instance._change_reason = reason
-        instance.save()
 
     # -- the whole file -------------------------------------------------------------------------
     def run(self) -> ImportPreview:
@@ -390,12 +465,22 @@ class ImportPlanner:
         self.links += [(measure, "leads", leads), (measure, "officers", officers), (measure, "recommendations", recs)]
 
     def new_ratings(self, table: Table, row: SheetRow, measure: Measure) -> list[Rating]:
+        """The new row's ratings. A new plan's are all its history; an existing plan takes a new row's rating
+        in its open period only, with a reason at the lowest levels (the others are refused)."""
         ratings = []
         values = row.values
+        reason = self.reason_of(row)
         for key, period in self.rating_columns(table):
             ok, level = self.level(table, row, key, values[key])
-            if ok and level is not None:
-                ratings.append(new_instance(Rating, measure=measure, period=period, level=level))
+            if not ok or level is None:
+                continue
+            if self.plan.pk is not None:
+                refusal = period_refusal(period) or in_reason_column(reason_refusal(level, reason, self.low_levels))
+                if refusal:
+                    why = f"{refusal}; the row is added without this rating"
+                    self.refuse(row, table.headers[key], why, measure, new=str(level))
+                    continue
+            ratings.append(new_instance(Rating, measure=measure, period=period, level=level, reason=reason))
         return ratings
 
     def rating_columns(self, table: Table) -> list[tuple[str, Period]]:
@@ -515,6 +600,7 @@ class ImportPlanner:
         exported = self.contents.exported.get(measure.pk) if self.by_id else None
         current = self.current_values(measure)
         changed: dict[str, object] = {}
+        changes: list[CellChange] = []
         for key, value in row.values.items():
             if key not in current or key in row.carried or (exported is None and key in ("outcome", "action")):
                 continue  # outcome and action: read on their first row, or (without an id) what matched the row
@@ -532,16 +618,69 @@ class ImportPlanner:
             change = CellChange(
                 self.where(row), table.headers.get(key, key), old_text, new_text, short(measure.text, 50)
             )
+            if key.startswith("rating:") and (refusal := period_refusal(self.period_for[key.removeprefix("rating:")])):
+                # closed periods are read-only, planned ones not begun
+                self.refuse(row, change.column, refusal, measure, old=old_text, new=new_text)
+                continue
             if old_text != before:
                 self.preview.conflicts.append(change)
                 continue
-            self.preview.changes.append(change)
+            changes.append(change)
             changed[key] = new
-            if key in ("lead", "officer"):
-                for name in split_leads(new_text):
-                    self.lead(name)  # new people get their record before the change is written
-        if changed:
-            self.ops.append(lambda reason: self.write_changes(measure, changed, reason))
+        if not changed:
+            return
+        reason = self.reason_of(row)
+        if missing := self.missing_reason(table, measure, changed, reason):
+            column, refusal = missing
+            cell = next(change for change in changes if change.column == column)
+            why = f"{refusal}; nothing in this row is changed"
+            self.refuse(row, column, why, measure, old=cell.old, new=cell.new)
+            return
+        self.preview.changes += changes
+        self.ops.append(self.planned_edit(row, measure, changed, reason))
+
+    def reason_of(self, row: SheetRow) -> str:
+        """The row's Reason cell: why a rating is at one of the lowest levels, or the due month moved."""
+        return text_of(row.values.get("reason")).strip()
+
+    def missing_reason(
+        self, table: Table, measure: Measure, changed: dict[str, object], reason: str
+    ) -> tuple[str, str] | None:
+        """(column, why) when the row's changes need a reason it does not give (the write door's rule)."""
+        for key, new in changed.items():
+            if key.startswith("rating:") and (refusal := reason_refusal(new, reason, self.low_levels)):
+                return table.headers.get(key, key), in_reason_column(refusal)
+        if "time" in changed:
+            moved = self.due_month(changed["time"]).month != measure.due_month
+            if refusal := reason_refusal(None, reason, set(), due_moved=moved):
+                return table.headers.get("time", "time"), in_reason_column(refusal)
+        return None
+
+    def planned_edit(self, row: SheetRow, measure: Measure, changed: dict[str, object], reason: str) -> "PlannedEdit":
+        """The door's MeasureEdit for the row's changes, based on the version of the measure read now."""
+        parts = []
+        if "outcome" in changed:
+            parts.append((measure.action.outcome, "statement", changed["outcome"]))
+        if "action" in changed:
+            parts.append((measure.action, "text", changed["action"]))
+        edit = MeasureEdit(
+            version=measure.version,
+            fields={TEXT_FIELDS[key]: new for key, new in changed.items() if key in TEXT_FIELDS},
+            ratings=[
+                RatingEdit(self.period_for[key.removeprefix("rating:")], new)
+                for key, new in changed.items()
+                if key.startswith("rating:")
+            ],
+            reason=reason,
+            # new people get their Lead record (in bulk, before the changes are written)
+            leads=[self.lead(name) for name in split_leads(changed["lead"])] if "lead" in changed else None,
+            officers=[self.lead(name) for name in split_leads(changed["officer"])] if "officer" in changed else None,
+        )
+        return PlannedEdit(measure, edit, self.where(row), parts)
+
+    def refuse(self, row: SheetRow, column: str, why: str, measure: Measure, *, old: str = "", new: str = "") -> None:
+        problem = Problem(why, row.sheet, row.number, column)
+        self.preview.refused.append(Refusal(problem, short(measure.text, 50), old, new))
 
     def exported_text(self, key: str, value: object) -> str:
         if not key.startswith("rating:"):
@@ -560,44 +699,6 @@ class ImportPlanner:
             values[f"rating:{label}"] = str(level) if level else ""
         return values
 
-    def write_changes(self, measure: Measure, changed: dict[str, object], reason: str) -> None:
-        dirty = False
-        for key, new in changed.items():
-            if key in ("outcome", "action"):
-                record = measure.action.outcome if key == "outcome" else measure.action
-                setattr(record, "statement" if key == "outcome" else "text", new)
-                self.save(record, reason)
-            elif key.startswith("rating:"):
-                self.write_rating(measure, self.period_for[key.removeprefix("rating:")], new, reason)
-            else:
-                setattr(measure, TEXT_FIELDS[key], new)
-                if key == "time":
-                    due = parse_due_month(new)
-                    measure.due_month, measure.due_note = due.month, due.note
-                dirty = True
-        if dirty:
-            measure.version += 1
-            self.save(measure, reason)
-            if "lead" in changed:
-                measure.leads.set([self.lead_saved(name, reason) for name in split_leads(measure.lead_text)])
-            if "officer" in changed:
-                measure.officers.set([self.lead_saved(name, reason) for name in split_leads(measure.officer_text)])
-
-    def lead_saved(self, name: str, reason: str) -> Lead:
-        return self.lead(name)  # new leads were created in bulk before the changes are written
-
-    def write_rating(self, measure: Measure, period: Period, level, reason: str) -> None:
-        rating = next((r for r in measure.ratings.all() if r.period_id == period.pk), None) if period.pk else None
-        if level is None:
-            if rating is not None:
-                rating._change_reason = reason
-                rating.delete()
-        elif rating is None:
-            self.save(Rating(measure=measure, period=period, level=level), reason)
-        else:
-            rating.level = level
-            self.save(rating, reason)
-
     def report_missing(self, seen: set[int]) -> None:
         if not self.plan.pk:
             return
@@ -609,21 +710,50 @@ class ImportPlanner:
                 self.preview.missing_rows.append(f"Priority {priority}: {short(measure.text)} (id {pk})")
 
 
+def in_reason_column(refusal: str | None) -> str | None:
+    """The reason rule's words for a workbook: "give a reason for rating it 1 … in the 'Reason' column"."""
+    if refusal is None:
+        return None
+    return f"{refusal[:1].lower()}{refusal[1:].rstrip('.')} in the 'Reason' column"
+
+
 def plan_import(contents: WorkbookContents, plan: Plan | None, *, create: dict | None = None) -> ImportPreview:
     """What importing `contents` would do to `plan` (or to a new plan described by `create`); writes nothing."""
     return ImportPlanner(contents, plan, create=create).run()
 
 
-def apply_import(preview: ImportPreview, user, filename: str) -> None:
-    """Write the previewed changes, all or nothing, as `user`, with the file name as the change reason."""
+def apply_import(
+    preview: ImportPreview, user, filename: str, *, versions: dict[int, int] | None = None
+) -> ImportResult:
+    """Make the previewed changes through the write door, in one transaction, as `user`, the file as the source.
+
+    `versions` ({measure id: version}) are those the preview the user saw read, when it was worked out
+    earlier than `preview` (the web's apply works the file out again): a measure changed since either is a
+    conflict, left as it is. Refusals found only now (a period closed since the preview) are reported too.
+    """
     if preview.errors:
         raise ValueError("An import with errors cannot be applied.")
-    reason = f"Imported from {filename}"
-    with collector_paused(), transaction.atomic(), acting_as(user):
+    actor = Actor(user, import_source(filename))
+    note = f"Imported from {filename}"
+    result = ImportResult()
+    with collector_paused(), transaction.atomic(), actor.recording():
         if preview.new_plan is not None:
-            ImportPlanner.save(preview.new_plan, reason)
-            if preview.inspection is not None:
-                preview.new_plan.inspections.add(preview.inspection)
-        create_in_bulk(preview.created, preview.links, user, reason)
+            inspections = [preview.inspection] if preview.inspection is not None else []
+            create_plan(
+                preview.new_plan, preview.created, preview.links, inspections=inspections, by=actor, reason=note
+            )
+        elif any(preview.created.values()):
+            for rating in add_rows(preview.created, preview.links, by=actor, reason=note):
+                why = period_refusal(rating.period)
+                result.refused.append(f"{short(rating.measure.text, 50)}: rating for {rating.period.label}: {why}")
         for operation in preview.operations:
-            operation(reason)
+            where = getattr(operation, "where", "")
+            try:
+                operation(actor, note, versions)
+            except Conflict:
+                result.conflicts.append(f"{where}: {short(operation.measure.text, 50)}")
+            except Refused as refusal:
+                result.refused.append(f"{where}: {refusal.message}")
+            else:
+                result.changed += 1
+    return result

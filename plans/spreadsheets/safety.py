@@ -202,6 +202,7 @@ def unescape_xstring(text: str) -> str:
 
 
 def needs_escaping(value: object) -> bool:
+    """Text a spreadsheet would read as a formula (the one rule for every CSV and workbook we write)."""
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 

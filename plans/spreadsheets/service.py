@@ -4,11 +4,11 @@ from pathlib import Path
 
 from plans.models import Inspection, Plan, Scale
 from plans.spreadsheets.bulk import collector_paused
-from plans.spreadsheets.importer import ImportPreview, apply_import, plan_import
+from plans.spreadsheets.importer import ImportPreview, ImportResult, apply_import, plan_import
 from plans.spreadsheets.reader import Problem, read_workbook
 from plans.spreadsheets.safety import max_upload_bytes, too_large
 
-__all__ = ["ImportPreview", "apply_import", "preview_import", "read_upload"]
+__all__ = ["ImportPreview", "ImportResult", "apply_import", "preview_import", "read_upload"]
 
 
 def read_upload(path: str | Path) -> bytes | Problem:

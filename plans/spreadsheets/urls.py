@@ -7,4 +7,5 @@ from plans.spreadsheets import views
 urlpatterns = [
     path("export.xlsx", views.PlanExportView.as_view(), name="plan-export"),
     path("import/", views.PlanImportView.as_view(), name="plan-import"),
+    path("import/<str:token>/", views.ImportJobView.as_view(), name="plan-import-job"),
 ]

@@ -33,8 +33,8 @@ CHROMIUM_ARGS = [
 def browser():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs it (apt-get install chromium).")
-        pytest.skip(f"Chromium not found at {CHROMIUM}; install it with: apt-get install chromium")
+            pytest.fail(f"Chromium not found at {CHROMIUM}: make test installs it (bin/system-packages).")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; make test installs it (bin/system-packages)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

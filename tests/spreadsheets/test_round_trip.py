@@ -100,6 +100,7 @@ def test_only_the_edited_cells_change_and_history_names_the_user_and_the_file(th
     sheet.cell(row, column(sheet, "RAG 01/18")).value = 5
     sheet.cell(row, column(sheet, "Progress update")).value = "Structure signed off by the Chief Executive."
     sheet.cell(row, column(sheet, "Time")).value = "Jun 18"
+    sheet.cell(row, column(sheet, "Reason")).value = "Cabinet moved the sign-off to June."
     before = history_count()
 
     output = import_file(tmp_path, to_bytes(book), thurrock.slug, "--user", "ivy", name="march-edits.xlsx")
@@ -114,7 +115,8 @@ def test_only_the_edited_cells_change_and_history_names_the_user_and_the_file(th
     assert history_count() == before + 2  # one measure row, one rating row
     for record in (measure.history.first(), rating.history.first()):
         assert record.history_user == importer_user
-        assert record.history_change_reason == "Imported from march-edits.xlsx"
+        assert record.history_source == "import of march-edits.xlsx"
+        assert record.history_change_reason == "Cabinet moved the sign-off to June."
 
 
 @pytest.mark.parametrize("format_version", [1, 2])
@@ -197,6 +199,7 @@ def test_a_dry_run_shows_the_preview_and_changes_nothing(thurrock, tmp_path):
     book = exported(thurrock)
     sheet = book["Priority 2"]
     sheet.cell(4, column(sheet, "RAG 01/18")).value = 1
+    sheet.cell(4, column(sheet, "Reason")).value = "Recruitment paused."
     before = history_count()
     output = import_file(tmp_path, to_bytes(book), thurrock.slug, "--dry-run")
     assert "1 changed cells" in output
@@ -211,7 +214,7 @@ def test_a_failure_while_applying_rolls_back_every_change(thurrock, importer_use
     preview = plan_import(read_workbook(to_bytes(book)), thurrock)
     before = history_count()
 
-    def fail(reason):
+    def fail(*args):
         raise RuntimeError("disk full")
 
     preview.operations.append(fail)

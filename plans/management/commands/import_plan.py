@@ -22,7 +22,8 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
     help = (
         "Import a workbook into a plan: our own export edited (rows matched by hidden id) or a council's own "
-        "workbook. Prints the preview; applies it all or nothing unless --dry-run."
+        "workbook. Prints the preview; applies it all or nothing unless --dry-run. Cells of closed or planned "
+        "periods, and rows needing a reason they do not give, are refused and listed; the rest applies."
     )
 
     def add_arguments(self, parser):
@@ -75,11 +76,13 @@ class Command(BaseCommand):
             self.stdout.write("Nothing to change.")
         else:
             try:
-                apply_import(preview, user, name)
+                result = apply_import(preview, user, name)
             except DatabaseError as error:
                 raise CommandError(
                     f"The database failed part-way through the import ({error}); it was undone: nothing was changed."
                 ) from error
+            for line in result.lines():
+                self.stdout.write(line)
             self.stdout.write(self.style.SUCCESS(f"Imported {name}: {preview.summary()}."))
 
     def refuse(self, preview, name: str) -> None:
