@@ -4,13 +4,17 @@ A generator writes a workbook of N measure rows × 4 periods in the council's
 layout (sheet per priority, banner rows, blank "same as above" outcomes and
 actions, leads, times, ratings). Printed in one run:
 
-- import (read + preview + apply with history, into a new plan) / openpyxl
-  reading the same file's cell values (read-only mode);
+- import as a whole process: `manage.py import_plan file --create` with
+  production settings into a migrated SQLite file (read, preview, apply with
+  history) / a process running openpyxl's plain `load_workbook` of the same
+  file; best of 3 each, alternating, with each process's peak memory (RSS);
+- import in this process (read + preview + apply) / openpyxl reading the same
+  file's cell values (read-only mode), as before;
 - export (our workbook, styled, merged, validated) / openpyxl writing the same
   cell values plainly;
 - peak Python memory of each (tracemalloc).
 
-Usage: python bench/spreadsheets.py [rows] [--import-only | --export-only] [--repeat N]
+Usage: python bench/spreadsheets.py [rows] [--import-only | --export-only] [--repeat N] [--processes N]
 (default 10000 rows; SQLite in memory unless DATABASE_URL is set; DEBUG off
 unless DEBUG=1; --help says more). Figures are recorded in docs/benchmarks.md.
 """
@@ -18,7 +22,9 @@ unless DEBUG=1; --help says more). Figures are recorded in docs/benchmarks.md.
 import argparse
 import io
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -112,6 +118,63 @@ def raw_write(rows: list[list[object]]) -> int:
     return len(stream.getvalue())
 
 
+ROOT = Path(__file__).resolve().parent.parent
+# A child process that runs a command and prints its peak memory (the largest resident set of its own child).
+MEASURED = (
+    "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "sys.stderr.write(done.stderr[-2000:] if done.returncode else ''); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(done.returncode)"
+)
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """(seconds, peak resident memory in KB) of a whole process."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, *command], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise RuntimeError(f"{command[:3]} failed: {done.stderr}")
+    return seconds, int(done.stdout.split()[-1])
+
+
+def whole_processes(data: bytes, runs: int) -> tuple[float, float]:
+    """`manage.py import_plan` against openpyxl's plain load_workbook, each a whole process, best of `runs`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        path.write_bytes(data)
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+        }
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+        load = "from plans.demo.loader import LoadReport, load_scales; load_scales(LoadReport())"
+        subprocess.run([*manage, "shell", "-c", load], env=env, cwd=ROOT, check=True, capture_output=True)
+        reads, imports = [], []
+        for run in range(1, runs + 1):
+            reads.append(run_measured([sys.executable, "-c", OPENPYXL_LOAD, str(path)], env))
+            imports.append(run_measured([*manage, "import_plan", str(path), "--plan", f"whole-{run}", "--create"], env))
+            print(
+                f"  process {run}: openpyxl load_workbook {reads[-1][0]:5.2f} s, {reads[-1][1] / 1024:5.0f} MB;"
+                f" import_plan {imports[-1][0]:5.2f} s, {imports[-1][1] / 1024:5.0f} MB;"
+                f" ratio {imports[-1][0] / reads[-1][0]:4.2f}"
+            )
+    best_read, best_import = min(seconds for seconds, _ in reads), min(seconds for seconds, _ in imports)
+    print(f"openpyxl load_workbook, process:  {best_read:7.2f} s  (best of {runs})")
+    print(
+        f"import_plan, whole process:       {best_import:7.2f} s  (best of {runs})"
+        f"  ratio {best_import / best_read:5.2f}  (target ≤ 1.0)"
+    )
+    return best_read, best_import
+
+
+OPENPYXL_LOAD = "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1])"
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Import and export a generated council workbook, as ratios to openpyxl."
@@ -124,6 +187,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--export-only",
         action="store_true",
         help="import once (a plan to export), time the export; skip the memory run and the comparison",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=3,
+        metavar="N",
+        help="whole-process runs of import_plan and of openpyxl's load_workbook, best of N (3; 0 skips them)",
     )
     parser.add_argument(
         "--repeat",
@@ -158,6 +228,8 @@ def main() -> None:
     print(f"settings: DEBUG {debug}, {settings.DATABASES['default']['ENGINE']}")
 
     user = system_user()
+    if args.processes and not args.export_only:
+        whole_processes(data, args.processes)
 
     def full_import(slug="bench"):
         preview = preview_import(data, None, create_slug=slug, title="Bench")
@@ -178,7 +250,7 @@ def main() -> None:
         print(f"openpyxl read (values only):      {read_time:7.2f} s  peak {read_peak / 1e6:6.1f} MB")
         print(
             f"import (read, preview, apply):    {import_time:7.2f} s  peak {import_peak / 1e6:6.1f} MB"
-            f"  ratio {import_time / read_time:5.1f}"
+            f"  ratio {import_time / read_time:5.1f}  (in this process, against the read-only read)"
         )
     if args.import_only:
         return
@@ -202,7 +274,7 @@ def main() -> None:
     print(f"openpyxl write (values only):     {write_time:7.2f} s  peak {write_peak / 1e6:6.1f} MB")
     print(
         f"export (styled, merged, checked): {export_time:7.2f} s  peak {export_peak / 1e6:6.1f} MB"
-        f"  ratio {export_time / write_time:5.1f}"
+        f"  ratio {export_time / write_time:5.2f}  (target ≤ 0.5)"
     )
     if not args.export_only:
         compare_with_import_export(plan, import_time)  # last: it adds its copies of the rows to the plan

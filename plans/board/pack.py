@@ -83,8 +83,13 @@ def changes_since(last: BoardPackSnapshot | None, state: PlanState, period: Peri
     }
 
 
-def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> dict:
-    """Everything the pack shows, in a fixed number of queries (the ratings of the periods it shows only)."""
+LATEST = object()  # pack_context's `last`: the plan's latest frozen pack
+
+
+def pack_context(plan: Plan, period: Period, state: PlanState | None = None, last=LATEST) -> dict:
+    """Everything the pack shows, in a fixed number of queries (the ratings of the periods it shows only).
+
+    `last` is the frozen pack the "what changed" section compares with (default: the latest)."""
     periods = state.periods if state else list(plan.periods.all())
     period = next(p for p in periods if p.pk == period.pk)
     upto = periods[: periods.index(period) + 1]
@@ -113,7 +118,8 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
                 "indicators": indicator_rows(by_priority.get(row["number"], [])),
             }
         )
-    last = BoardPackSnapshot.objects.filter(plan=plan).first()
+    if last is LATEST:
+        last = BoardPackSnapshot.objects.filter(plan=plan).first()
     return {
         "plan": plan,
         "period": period,
@@ -129,6 +135,18 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
         "stylesheets": pack_stylesheets(),
         "state": state,
     }
+
+
+def frozen_pack_context(plan: Plan, period: Period, snapshot: BoardPackSnapshot) -> dict:
+    """The pack's context as it was when `snapshot` was frozen: the plan read from the history tables as at
+    that moment, compared with the pack frozen before it (what the stored HTML and PDF show)."""
+    from plans.board.as_at import load_state_as_at
+
+    state = load_state_as_at(plan, snapshot.created)
+    earlier = BoardPackSnapshot.objects.filter(plan=plan, created__lt=snapshot.created).first()
+    context = pack_context(plan, period, state, last=earlier)
+    context["produced"] = snapshot.created
+    return context
 
 
 def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None) -> str:

@@ -23,7 +23,7 @@ from plans.board.coverage import plan_coverage
 from plans.board.evidence import evidence
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
-from plans.board.pack import render_pack
+from plans.board.pack import frozen_pack_context, pack_context, render_pack
 from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
@@ -156,14 +156,15 @@ class BoardPackPdfView(BoardPackMixin, View):
 
 
 class BoardPackWorkbookView(BoardPackMixin, View):
-    """The pack's tables as an .xlsx; a frozen pack's come from its stored HTML, so they are as tabled."""
+    """The pack's tables as an .xlsx, from the pack's data; a frozen pack's from the plan as it stood when frozen."""
 
     def get(self, request, *args, **kwargs):
         period, snapshot = self.chosen()
-        html = snapshot.html if snapshot else render_pack(self.plan, period)
         if snapshot:
+            context = frozen_pack_context(self.plan, period, snapshot)
             made = f"Frozen when {period.label} closed: version {snapshot.version}, {snapshot.created:%d %B %Y %H:%M}"
         else:
+            context = pack_context(self.plan, period)
             made = f"Live: the plan as it stood at {timezone.localtime():%d %B %Y %H:%M}"
         cover = [
             ("Organisation", self.plan.organisation),
@@ -174,7 +175,7 @@ class BoardPackWorkbookView(BoardPackMixin, View):
         version = f" v{snapshot.version}" if snapshot else ""
         name = slugify(f"{self.plan.slug} board pack {period.label}{version}")
         response = HttpResponse(
-            pack_workbook(html, cover),
+            pack_workbook(context, cover),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -18,6 +18,7 @@ instance gets its id and counts as saved.
 """
 
 import gc
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from operator import itemgetter
 
 from django.apps import apps
 from django.db import connection, models
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 BATCH = 500
@@ -46,6 +48,52 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def new_instance(model, **values):
+    """An unsaved instance of `model`, as model(**values) makes it, for the fields this import sets.
+
+    Model.__init__ goes through every field's descriptor and default for each
+    of the import's 30,000 instances; here the defaults are worked out once per
+    model and the values put straight into the instance's __dict__. A related
+    object is cached on the instance, as the descriptor does, so that its id is
+    taken when the parent is inserted first (take_parent_ids).
+    """
+    defaults, relations, callables = _field_defaults(model)
+    instance = model.__new__(model)
+    state = instance.__dict__
+    state.update(defaults)
+    model_state = state["_state"] = ModelState()
+    cache = model_state.fields_cache = {}
+    for name, factory in callables:
+        state[name] = factory()
+    for name, value in values.items():
+        relation = relations.get(name)
+        if relation is None:
+            state[name] = value
+        else:
+            attname, target = relation
+            state[attname] = None if value is None else value.__dict__.get(target)
+            cache[name] = value
+    return instance
+
+
+_DEFAULTS: dict[type, tuple[dict, dict, list]] = {}
+
+
+def _field_defaults(model) -> tuple[dict, dict, list]:
+    """(attname → default, relation name → (attname, the related model's key), [(attname, callable default)])."""
+    if model not in _DEFAULTS:
+        defaults, relations, callables = {}, {}, []
+        for field in model._meta.concrete_fields:
+            if field.is_relation:
+                relations[field.name] = (field.attname, field.target_field.attname)
+            if field.has_default() and callable(field.default):
+                callables.append((field.attname, field.default))
+            else:
+                defaults[field.attname] = field.get_default()
+        _DEFAULTS[model] = (defaults, relations, callables)
+    return _DEFAULTS[model]
 
 
 def create_in_bulk(
@@ -70,10 +118,14 @@ def insert_records(model, instances: list) -> None:
     """INSERT new instances of `model` (as bulk_create would); each gets its id and counts as saved."""
     pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if field is not pk]
+    now = timezone.now()  # one moment for the whole import: auto_now fields need not read the clock per record
     for field in fields:
         if field.is_relation:
             take_parent_ids(field, instances)
-        elif type(field).pre_save is not models.Field.pre_save:  # auto_now, files
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for instance in instances:
+                instance.__dict__[field.attname] = now
+        elif type(field).pre_save is not models.Field.pre_save:  # files
             for instance in instances:
                 field.pre_save(instance, True)
     ids = insert_rows(model, fields, values_of(instances, [field.attname for field in fields]), returning=pk)
@@ -167,7 +219,9 @@ def insert_rows(
         rows = [row + tail for row in rows]
         columns = columns + list(same)
     names = ", ".join(quote(field.column) for field in columns)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # SQLite's own placeholder: Django would otherwise rewrite thousands of "%s" in each statement with a regex
+    placeholder = "?" if connection.vendor == "sqlite" else "%s"
+    one_row = "(" + ", ".join([placeholder] * len(columns)) + ")"
     size = max(1, min(BATCH, connection.ops.bulk_batch_size(columns, rows)))
     found = []
     with connection.cursor() as cursor:
@@ -175,12 +229,21 @@ def insert_rows(
             batch = rows[start : start + size]
             sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {', '.join([one_row] * len(batch))}"
             params = list(chain.from_iterable(batch))
-            if returning is None:
-                cursor.execute(sql, params)
-            else:
-                cursor.execute(f"{sql} RETURNING {quote(returning.column)}", params)
+            if returning is not None:
+                sql = f"{sql} RETURNING {quote(returning.column)}"
+            execute(cursor, sql, params)
+            if returning is not None:
                 found += [value for (value,) in cursor.fetchall()]
     return found
+
+
+def execute(cursor, sql: str, params: list) -> None:
+    """Run an INSERT: on SQLite straight on the DB-API cursor, its placeholders being "?" already."""
+    if connection.vendor == "sqlite":
+        with cursor.db.wrap_database_errors:
+            sqlite3.Cursor.execute(cursor.cursor, sql, params)
+    else:
+        cursor.execute(sql, params)
 
 
 def adapted(columns: list[models.Field], rows: list[tuple]) -> list[tuple]:
@@ -191,7 +254,8 @@ def adapted(columns: list[models.Field], rows: list[tuple]) -> list[tuple]:
     values = list(zip(*rows, strict=True))  # column by column
     for index, adapt in enumerate(adapters):
         if adapt:
-            values[index] = tuple(map(adapt, values[index]))
+            once: dict = {}  # a column repeats a few values (the import's one timestamp): each adapted once
+            values[index] = tuple(once[v] if v in once else once.setdefault(v, adapt(v)) for v in values[index])
     return list(zip(*values, strict=True))
 
 

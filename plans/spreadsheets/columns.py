@@ -9,6 +9,7 @@ header being "RAG <period label>".
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 FORMAT_NAME = "plan-tracker-workbook"
 FORMAT_VERSION = 2  # 2: _exported holds each row's values as one JSON list (1: a column per value, still read)
@@ -110,6 +111,7 @@ def normalise_header(value: object) -> str:
 RAG_HEADER = re.compile(r"^(?:rag|rag rating|rating|rag status)\b[\s:\-]*(.*)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def rating_label(header: object) -> str | None:
     """The period label of a rating column ("RAG\\n01/18" → "01/18", "RAG" → ""), None if not one."""
     match = RAG_HEADER.match(" ".join(str(header or "").split()))
@@ -120,6 +122,7 @@ def rating_header(label: str) -> str:
     return f"RAG {label}"
 
 
+@lru_cache(maxsize=4096, typed=True)  # the header search asks about the same few banner and header texts many times
 def field_of(layout: Layout, header: object) -> str | None:
     """The field a header names in this layout (rating columns are found with rating_label)."""
     text = normalise_header(header)

@@ -168,7 +168,8 @@ class PlanExporter:
         last = len(self.columns)
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last - 1)
         for index, (key, header, column) in enumerate(self.columns, start=1):
-            cell = sheet.cell(HEADER_ROW, index, header)
+            cell = sheet.cell(HEADER_ROW, index)
+            write_text(cell, header)
             cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, WRAP, BORDER
             if key == "reason":
                 cell.comment = Comment(columns.REASON_NOTE, "Plan tracker", width=300, height=90)
@@ -257,17 +258,17 @@ class PlanExporter:
         write_text(sheet.cell(1, 1), f"{self.plan.organisation}: {self.plan.title}")
         sheet.cell(1, 1).font = BANNER_FONT
         write_text(sheet.cell(2, 1), "RAG summary: mean rating per priority, not-rated left out, rounded half-up.")
-        sheet.append([])
-        sheet.append(["Priority", *[p.label for p in self.periods]])
+        write_row(sheet, 4, ["Priority", *[p.label for p in self.periods]])  # owners type the labels
         for cell in sheet[4]:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         rollups = plan_rollup(self.plan, self.periods)
         if rollups:
-            for index, first in enumerate(rollups[0].priorities):
+            row = 4
+            for row, (index, first) in enumerate(enumerate(rollups[0].priorities), start=5):
                 scores = [_score(r.priorities[index].score) for r in rollups]
-                sheet.append([f"{first.number}. {first.title}", *scores])
-            sheet.append(["Overall", *[_score(r.overall) for r in rollups]])
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+                write_row(sheet, row, [f"{first.number}. {first.title}", *scores])
+            write_row(sheet, row + 1, ["Overall", *[_score(r.overall) for r in rollups]])
+            sheet.cell(row + 1, 1).font = Font(bold=True)
         sheet.column_dimensions["A"].width = 60
         for cell in sheet["A"]:
             cell.alignment = WRAP
@@ -275,13 +276,14 @@ class PlanExporter:
     def write_scale(self, sheet) -> None:
         write_text(sheet.cell(1, 1), f"Rating scale: {self.plan.scale.name}")
         sheet.cell(1, 1).font = BANNER_FONT
-        sheet.append(["Value", "Label", "Colour", "Meaning", "Also accepted"])
+        write_row(sheet, 2, ["Value", "Label", "Colour", "Meaning", "Also accepted"])
         for cell in sheet[2]:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        for level in self.levels:
-            sheet.append([level.value, level.label, level.colour, level.description, level.aliases])
-            sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=LEVEL_FILLS.get(level.colour, "FFFFFF"))
-        sheet.append([None, "(blank, 0, -, n/a)", None, "Not rated in this period; never averaged in."])
+        for row, level in enumerate(self.levels, start=3):  # labels, meanings and aliases are typed by owners
+            write_row(sheet, row, [level.value, level.label, level.colour, level.description, level.aliases])
+            sheet.cell(row, 1).fill = PatternFill("solid", fgColor=LEVEL_FILLS.get(level.colour, "FFFFFF"))
+        not_rated = [None, "(blank, 0, -, n/a)", None, "Not rated in this period; never averaged in."]
+        write_row(sheet, len(self.levels) + 3, not_rated)
         for letter, width in zip("ABCDE", (8, 30, 10, 80, 24), strict=True):
             sheet.column_dimensions[letter].width = width
         for row in sheet.iter_rows(min_row=3):
@@ -305,15 +307,25 @@ class PlanExporter:
         sheet.sheet_state = "hidden"
 
     def write_meta(self, sheet) -> None:
-        sheet.append(["format", columns.FORMAT_NAME])
-        sheet.append(["format_version", columns.FORMAT_VERSION])
-        sheet.append(["plan", self.plan.slug])
-        sheet.append(["exported_at", datetime.now(UTC).isoformat(timespec="seconds")])
-        sheet.append(["layout", self.layout.name])
-        sheet.append(["scale", self.plan.scale.slug])
-        for title, priority_id in self.sheet_priorities.items():
-            sheet.append(["sheet", title, priority_id])
+        rows = [
+            ["format", columns.FORMAT_NAME],
+            ["format_version", columns.FORMAT_VERSION],
+            ["plan", self.plan.slug],
+            ["exported_at", datetime.now(UTC).isoformat(timespec="seconds")],
+            ["layout", self.layout.name],
+            ["scale", self.plan.scale.slug],
+            *(["sheet", title, priority_id] for title, priority_id in self.sheet_priorities.items()),
+        ]
+        for row, values in enumerate(rows, start=1):
+            write_row(sheet, row, values)
         sheet.sheet_state = "hidden"
+
+
+def write_row(sheet, row: int, values: list[object]) -> None:
+    """A row of cells from column A, every text written as text (never a formula: see safety.write_text)."""
+    for column, value in enumerate(values, start=1):
+        if value is not None:
+            write_text(sheet.cell(row, column), value)
 
 
 def exported_value(value: object) -> object:

@@ -45,7 +45,7 @@ from plans.ratings.services import (
     period_refusal,
     reason_refusal,
 )
-from plans.spreadsheets.bulk import collector_paused
+from plans.spreadsheets.bulk import collector_paused, new_instance
 from plans.spreadsheets.reader import Problem, SheetRow, Table, WorkbookContents, text_of
 
 NOT_RATED = {"", "0", "-", "n/a", "na", "not rated", "none", "nil"}
@@ -128,6 +128,7 @@ class ImportResult:
 class ImportPreview:
     plan_title: str
     creating: bool = False
+    tables: int = 0  # plan tables read from the file
     new_priorities: list[str] = field(default_factory=list)
     new_periods: list[str] = field(default_factory=list)
     new_rows: list[str] = field(default_factory=list)
@@ -164,11 +165,16 @@ class ImportPreview:
             f"{len(self.missing_rows)} rows not in the file, {len(self.errors)} errors"
         ) + (f", {len(self.refused)} refused" if self.refused else "")
 
-    def lines(self) -> list[str]:
-        """The preview as text (the command prints it; the page shows the same)."""
+    @property
+    def read(self) -> bool:
+        """Whether the file was read into tables (a file refused whole has nothing to preview)."""
+        return self.tables > 0
+
+    def lines(self, *, errors: bool = True) -> list[str]:
+        """The preview as text (the command prints it; the page shows the same); `errors=False` leaves them out."""
         out = [f"{'New plan' if self.creating else 'Plan'}: {self.plan_title}", self.summary()]
         sections = [
-            ("Errors (nothing will be changed)", [str(p) for p in self.errors]),
+            ("Errors (nothing will be changed)", [str(p) for p in self.errors] if errors else []),
             ("New periods", self.new_periods),
             ("New priorities", self.new_priorities),
             ("New rows", self.new_rows),
@@ -212,13 +218,15 @@ def key_text(value: object) -> str:
 
 def detect_scale(contents: WorkbookContents) -> Scale | None:
     """The scale whose levels read every rating in the file, preferring labels over aliases and more levels."""
-    texts = {
-        rating_text(value)
+    values = {
+        row.values[key]
         for table in contents.tables
+        for key in table.headers
+        if key.startswith("rating:")
         for row in table.rows
-        for key, value in row.values.items()
-        if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED
     }
+    texts = {rating_text(value) for value in values} - {""}
+    texts = {text for text in texts if text.casefold() not in NOT_RATED}
     best, best_score = None, None
     for scale in Scale.objects.prefetch_related("levels"):
         resolved = sum(1 for text in texts if scale.level_for(text))
@@ -236,6 +244,7 @@ class ImportPlanner:
         self.contents = contents
         self.plan = plan
         self.preview = ImportPreview(plan.title if plan else (create or {}).get("title", ""), creating=plan is None)
+        self.preview.tables = len(contents.tables)
         self.preview.errors += contents.errors
         self.preview.warnings += contents.warnings
         self.create = create or {}
@@ -246,6 +255,7 @@ class ImportPlanner:
         self.due_months: dict[tuple[type, object], DueMonth] = {}
         self.lead_cells: dict[str, list[Lead]] = {}
         self.rating_keys: dict[int, list[tuple[str, Period]]] = {}  # id(table) → its (key, period)s
+        self.table_priorities: dict[int, Priority] = {}  # id(table) → the priority of a sheet with no number
 
     # -- loading the plan as it is --------------------------------------------------------------
     def load(self) -> None:
@@ -379,10 +389,11 @@ class ImportPlanner:
         """In a new plan: the last period with any rating is open, those before closed, later ones planned."""
         rated = set()
         for table in self.contents.tables:
-            for row in table.rows:
-                for key, value in row.values.items():
-                    if key.startswith("rating:") and rating_text(value).casefold() not in NOT_RATED:
-                        rated.add(self.period_for[key.removeprefix("rating:")].order)
+            for key, period in self.rating_columns(table):
+                if period.order not in rated and any(
+                    rating_text(row.values[key]).casefold() not in NOT_RATED for row in table.rows
+                ):
+                    rated.add(period.order)
         current = max(rated, default=1)
         for period in self.period_for.values():
             period.status = (
@@ -434,11 +445,15 @@ class ImportPlanner:
         values = row.values
         action_text = values.get("action") if table.layout.has_structure_columns else values.get("measure")
         action = self.action_for(self.outcome_for(priority, text_of(values.get("outcome"))), text_of(action_text))
-        measure = Measure(action=action, order=self.next_order(action), text=text_of(values.get("measure")))
-        for name, attribute in TEXT_FIELDS.items():
-            setattr(measure, attribute, text_of(values.get(name)))
         due = self.due_month(values.get("time"))
-        measure.due_month, measure.due_note = due.month, due.note
+        measure = new_instance(
+            Measure,
+            action=action,
+            order=self.next_order(action),
+            due_month=due.month,
+            due_note=due.note,
+            **{attribute: text_of(values.get(name)) for name, attribute in TEXT_FIELDS.items()},
+        )
         ratings = self.new_ratings(table, row, measure)
         leads = self.leads_in(measure.lead_text)
         officers = self.leads_in(measure.officer_text)
@@ -465,7 +480,7 @@ class ImportPlanner:
                     why = f"{refusal}; the row is added without this rating"
                     self.refuse(row, table.headers[key], why, measure, new=str(level))
                     continue
-            ratings.append(Rating(measure=measure, period=period, level=level, reason=reason))
+            ratings.append(new_instance(Rating, measure=measure, period=period, level=level, reason=reason))
         return ratings
 
     def rating_columns(self, table: Table) -> list[tuple[str, Period]]:
@@ -511,6 +526,21 @@ class ImportPlanner:
             number = None
         if number is not None and number in self.priorities:
             return self.priorities[number]
+        if number is None and table.layout.has_structure_columns:
+            return self.unnumbered_priority(table, title)
+        return self.new_priority(number, title)
+
+    def unnumbered_priority(self, table: Table, title: str) -> Priority:
+        """A sheet with no priority number anywhere is one priority, named after its banner or the sheet,
+        as a person reads an "Action plan" sheet (into an existing plan: the priority of that title, if any)."""
+        found = self.table_priorities.get(id(table))
+        if found is None:
+            found = next((p for p in self.priorities.values() if key_text(p.title) == key_text(title)), None)
+            found = found or self.new_priority(None, title)
+            self.table_priorities[id(table)] = found
+        return found
+
+    def new_priority(self, number: int | None, title: str) -> Priority:
         if number is None:
             number = max(self.priorities, default=0) + 1
         priority = Priority(plan=self.plan, number=number, title=title or f"Priority {number}")
@@ -529,7 +559,7 @@ class ImportPlanner:
     def outcome_for(self, priority: Priority, statement: str) -> Outcome:
         key = (priority.pk or id(priority), key_text(statement))
         if key not in self.outcomes:
-            outcome = Outcome(priority=priority, order=self.next_order(priority), statement=statement)
+            outcome = new_instance(Outcome, priority=priority, order=self.next_order(priority), statement=statement)
             self.outcomes[key] = outcome
             self.created[Outcome].append(outcome)
             self.links.append((outcome, "recommendations", self.references(statement, None)))
@@ -538,7 +568,7 @@ class ImportPlanner:
     def action_for(self, outcome: Outcome, text: str) -> Action:
         key = (outcome.pk or id(outcome), key_text(text))
         if key not in self.actions:
-            action = Action(outcome=outcome, order=self.next_order(outcome), text=text)
+            action = new_instance(Action, outcome=outcome, order=self.next_order(outcome), text=text)
             self.actions[key] = action
             self.created[Action].append(action)
             self.links.append((action, "recommendations", self.references(text, None)))

@@ -2,40 +2,48 @@
 
 The header row is found under any banner rows by its column names (see
 columns.py); one sheet per priority or all in one; blank or merged outcome and
-action cells carry the value above down. Sheets without a recognisable table
+action cells carry the value above down; banner rows inside a table (a
+"Priority 2: …" heading) and header rows repeated further down are read as
+a person reads them, not as measures. Sheets without a recognisable table
 (a summary, notes) are skipped. Our own exports also carry a hidden id per row
 and two hidden sheets, read into `meta` and `exported`.
 
-openpyxl opens the workbook (and refuses what it cannot open); the cells are
-read from each sheet's XML by sheet_xml.py, which gives the same values
-several times faster, except on a sheet with formulas, which openpyxl reads
-with their saved results.
+The file is checked first (safety.py: its type, size and zip; extent.py: how
+far each sheet's cells reach), then read by python-calamine (.xlsx, .xlsm,
+Strict Open XML, .xlsb, .xls, .ods), which gives each formula's saved result.
 """
 
 import io
 import json
+import logging
 import re
+import struct
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.etree.ElementTree import ParseError
-from xml.parsers.expat import ExpatError
+from operator import itemgetter
 
-import openpyxl
-from defusedxml import DefusedXmlException
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
 from plans.spreadsheets import columns
 from plans.spreadsheets.columns import LAYOUTS, Layout
-from plans.spreadsheets.safety import UnsafeWorkbook, check_workbook_bytes, unescape_xstring
-from plans.spreadsheets.sheet_xml import NotPlain, SheetXml, has_formula
+from plans.spreadsheets.extent import (
+    SheetExtent,
+    TooLarge,
+    check,
+    ods_extents,
+    xls_extents,
+    xlsb_extents,
+    xlsx_extents,
+)
+from plans.spreadsheets.safety import UnsafeWorkbook, WorkbookFile, check_workbook_bytes
 
+logger = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 30
 PRIORITY_TITLE = re.compile(r"^\s*priority\s*(\d+)\s*[:.\-\u2013)]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 CARRIED = ("priority", "outcome", "action")
-XML_REFUSED = "The workbook contains XML constructs that are refused for safety."
 SKIPPED_SHEETS = {"summary", "scale", columns.META_SHEET, columns.EXPORTED_SHEET}
 
 
@@ -109,50 +117,29 @@ def text_of(value: object) -> str:
     return str(value)
 
 
-# What a damaged file makes the zip and XML layers raise (found by tests/spreadsheets/test_malformed_corpus.py).
-DAMAGED = (
-    InvalidFileException,
-    zipfile.BadZipFile,
-    KeyError,
-    IndexError,  # a cell pointing past the end of the shared strings
-    ExpatError,
-    ParseError,  # openpyxl: a sheet's XML broken after its start (which it reads when opening the workbook)
-    ValueError,
-    OSError,
-    TypeError,
-    EOFError,
-    zlib.error,
-    NotImplementedError,  # zipfile: an unknown zip version or compression method
-    RuntimeError,  # zipfile: an encrypted member
-)
+FORMATS = {
+    "xlsx": "Excel workbook (.xlsx)",
+    "xlsb": "Excel binary workbook (.xlsb)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+    "xls": "Excel 97-2003 workbook (.xls)",
+}
 
 
 def read_workbook(data: bytes) -> WorkbookContents:
-    """Everything the importer needs from the file's bytes; never raises for a bad file."""
+    """Everything the importer needs from the file's bytes; never raises for a bad file.
+
+    Whatever a library warns about while reading (an unknown extension, a
+    style it skips) is logged at debug level, never shown to the person.
+    """
     contents = WorkbookContents()
-    try:
-        check_workbook_bytes(data)
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_vba=False)
-    except UnsafeWorkbook as error:
-        contents.errors.append(Problem(str(error)))
-        return contents
-    except DefusedXmlException:
-        contents.errors.append(Problem(XML_REFUSED))
-        return contents
-    except DAMAGED as error:
-        # openpyxl wraps what defusedxml refused in a ValueError
-        if isinstance(error.__cause__, DefusedXmlException):
-            contents.errors.append(Problem(XML_REFUSED))
-        else:
-            contents.errors.append(Problem("The workbook is damaged or is not an Excel workbook; it cannot be read."))
-        return contents
-    try:
-        read_sheets(contents, book, data)
-    except (DefusedXmlException, *DAMAGED):
-        contents.errors.append(Problem("The workbook is damaged (a part of it cannot be read)."))
-    finally:
-        book.close()
-    if not contents.tables and not contents.errors:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        problem = _read(contents, data)
+    for warning in caught:
+        logger.debug("While reading a workbook: %s", warning.message)
+    if problem:
+        contents.errors.append(Problem(problem))
+    elif not contents.tables and not contents.errors:
         contents.errors.append(
             Problem(
                 "No sheet has a plan table: a header row with Outcome, Action and Success measure columns "
@@ -162,75 +149,99 @@ def read_workbook(data: bytes) -> WorkbookContents:
     return contents
 
 
-def read_sheets(contents: WorkbookContents, book, data: bytes) -> None:
-    plain = SheetXml.of(book)
-    formulas = FormulaValues(data)
-    for sheet in book.worksheets:
-        xml = sheet_xml(sheet)
-        grid = values = None
-        if not has_formula(xml):
-            try:
-                grid = values = plain.values(xml, sheet.max_row, sheet.max_column)
-            except NotPlain:
-                pass
-        if grid is None:
-            grid, values = formulas.read(sheet)
-        if sheet.title == columns.META_SHEET:
-            read_meta(contents, grid)
-        elif sheet.title == columns.EXPORTED_SHEET:
-            read_exported(contents, grid)
-        elif sheet.title.casefold() not in SKIPPED_SHEETS:
-            rows = [[_unescaped(value) for value in row] for row in values]
-            read_sheet(contents, sheet.title, rows, merged_down(xml))
-
-
-def sheet_xml(sheet) -> bytes:
-    source = sheet._get_source()
+def _read(contents: WorkbookContents, data: bytes) -> str:
+    """Read the file into `contents`; the one problem that stopped it, or ""."""
     try:
-        return source.read()
+        source = check_workbook_bytes(data)
+    except UnsafeWorkbook as refusal:
+        return str(refusal)
+    damaged = (
+        f"The {FORMATS[source.kind]} is damaged or incomplete and cannot be read: if Excel or LibreOffice opens it, "
+        "save it again from there as an Excel Workbook (.xlsx) and upload that."
+    )
+    try:
+        extents = sheet_extents(source)
+        for name, extent in extents.items():
+            check(name, extent)
+        read_sheets(contents, source, extents)
+    except TooLarge as refusal:
+        return str(refusal)
+    except PasswordError:
+        return "The workbook is password-protected: remove the password in Excel and save it again."
+    except READING_FAILED:
+        logger.debug("Unreadable workbook", exc_info=True)
+        return damaged
+    except BaseException as error:  # a panic in the Rust reader is a BaseException, not an Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        logger.debug("The reader gave up on a workbook", exc_info=True)
+        return damaged
+    return ""
+
+
+# What a damaged file makes the checks and the reader raise (found by tests/spreadsheets/test_malformed_corpus.py)
+READING_FAILED = (
+    CalamineError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    NotImplementedError,  # zipfile: an unknown compression method
+    RuntimeError,  # zipfile: an encrypted member
+)
+
+
+def sheet_extents(source: WorkbookFile) -> dict[str, SheetExtent]:
+    """How far each sheet's cells reach, by the file's own cell records (see extent.py)."""
+    if source.kind == "xlsx":
+        return xlsx_extents(source.archive, source.names)
+    if source.kind == "xlsb":
+        return xlsb_extents(source.archive, source.names)
+    if source.kind == "ods":
+        return ods_extents(source.archive.read(source.names["content.xml"]))
+    return xls_extents(source.data)
+
+
+def read_sheets(contents: WorkbookContents, source: WorkbookFile, extents: dict[str, SheetExtent]) -> None:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(source.data))
+    try:
+        for sheet_info in book.sheets_metadata:
+            if sheet_info.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart and macro sheets hold no table
+            title = sheet_info.name
+            if title not in extents and source.kind in ("xls", "ods"):
+                continue  # not found by the scan of its cells, so never loaded (it would be unchecked)
+            extent = extents.get(title) or SheetExtent()
+            sheet = book.get_sheet_by_name(title)
+            values = sheet.to_python(skip_empty_area=False) if sheet.height else []
+            merges = extent.merges or [
+                (first[1] + 1, first[0] + 1, last[1] + 1, last[0] + 1) for first, last in sheet.merged_cell_ranges or ()
+            ]
+            if extent.formulas:
+                mark_uncalculated(values, extent.formulas)
+            if title == columns.META_SHEET:
+                read_meta(contents, values)
+            elif title == columns.EXPORTED_SHEET:
+                read_exported(contents, values)
+            elif title.casefold() not in SKIPPED_SHEETS:
+                read_sheet(contents, title, values, merges, uncalculated=bool(extent.formulas))
     finally:
-        source.close()
+        book.close()
 
 
-MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
-
-
-def merged_down(xml: bytes) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges that span several rows, as (first column, first row, last column, last row).
-
-    openpyxl's read-only mode (which keeps big workbooks fast) does not read
-    merges, so they are found in the sheet's XML. Merges across one row only
-    (banners, headers) are not values for the cells they cover.
-    """
-    ranges = [range_boundaries(ref.decode()) for ref in MERGE_CELL.findall(xml)]
-    return [bounds for bounds in ranges if bounds[3] > bounds[1]]
-
-
-class FormulaValues:
-    """A sheet with formulas read by openpyxl, cell by cell (slower): each formula replaced by its saved value.
-
-    The workbook is opened a second time for the values Excel saved with the
-    formulas, once, and only if a sheet has formulas.
-    """
-
-    def __init__(self, data: bytes):
-        self.data = data
-        self.cached = None
-
-    def read(self, sheet) -> tuple[list[list[object]], list[list[object]]]:
-        """(the cells as written, formulas as text; the values to import)."""
-        cells = [list(row) for row in sheet.iter_rows()]
-        grid = [[cell.value for cell in row] for row in cells]
-        formulas = [cell for row in cells for cell in row if getattr(cell, "data_type", None) == "f"]
-        if not formulas:
-            return grid, grid
-        if self.cached is None:
-            self.cached = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-        return grid, _values_with_cache(self.cached[sheet.title], grid, formulas)
-
-
-def _unescaped(value: object) -> object:
-    return unescape_xstring(value) if isinstance(value, str) else value
+def mark_uncalculated(values: list[list[object]], formulas: dict[tuple[int, int], str]) -> None:
+    """Put an UncalculatedFormula where a formula was saved without its result (the reader gives a blank)."""
+    for (row, column), formula in formulas.items():
+        while len(values) < row:
+            values.append([])
+        cells = values[row - 1]
+        if len(cells) < column:
+            cells.extend([""] * (column - len(cells)))
+        cells[column - 1] = UncalculatedFormula(formula)
 
 
 @dataclass(frozen=True)
@@ -240,21 +251,21 @@ class UncalculatedFormula:
     formula: str
 
 
-def _values_with_cache(sheet, grid, formulas) -> list[list[object]]:
-    """Cell values with each formula replaced by the value Excel last calculated for it."""
-    values = [list(row) for row in grid]
-    cached = {(r, c): value for r, row in enumerate(sheet.iter_rows(values_only=True)) for c, value in enumerate(row)}
-    for cell in formulas:
-        r, c = cell.row - 1, cell.column - 1
-        value = cached.get((r, c))
-        values[r][c] = UncalculatedFormula(str(cell.value)) if value is None else value
-    return values
+def whole_number(value: object) -> int | None:
+    """A cell holding a whole number (the reader gives every number as a float) as an int, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def read_meta(contents: WorkbookContents, grid) -> None:
     for cells in grid:
-        if len(cells) >= 3 and cells[0] == "sheet":
-            contents.sheet_priorities[str(cells[1])] = int(cells[2])
+        if len(cells) >= 3 and cells[0] == "sheet" and whole_number(cells[2]) is not None:
+            contents.sheet_priorities[str(cells[1])] = whole_number(cells[2])
         elif len(cells) >= 2 and cells[0]:
             contents.meta[str(cells[0])] = cells[1]
 
@@ -267,25 +278,29 @@ def read_exported(contents: WorkbookContents, grid) -> None:
         return
     keys = list(grid[0])  # format version 1: a column per key
     for cells in grid[1:]:
-        if cells and isinstance(cells[0], int):
-            contents.exported[cells[0]] = {
-                key: text_of(_unescaped(value)) for key, value in zip(keys[1:], cells[1:], strict=False)
+        if cells and whole_number(cells[0]) is not None:
+            contents.exported[whole_number(cells[0])] = {
+                key: text_of(value) for key, value in zip(keys[1:], cells[1:], strict=False)
             }
 
 
 def read_exported_json(contents: WorkbookContents, grid) -> None:
     """Format version 2: each row's values as a JSON list (split over cells if long), keys as a JSON list in C1."""
-    keys = json.loads(_unescaped(grid[0][2]))
+    try:
+        keys = json.loads(grid[0][2])
+    except (TypeError, ValueError):
+        return  # an edited copy: rows are imported as if they had no exported values
     for cells in grid[1:]:
-        if not cells or not isinstance(cells[0], int):
+        row_id = whole_number(cells[0]) if cells else None
+        if row_id is None:
             continue
         try:
-            values = json.loads("".join(str(_unescaped(cell)) for cell in cells[1:] if cell is not None))
+            values = json.loads("".join(str(cell) for cell in cells[1:] if cell is not None))
         except ValueError:
             values = None
         if not isinstance(values, list):
             continue  # an edited copy: the row is imported as if it had no exported values
-        contents.exported[cells[0]] = {key: text_of(value) for key, value in zip(keys, values, strict=False)}
+        contents.exported[row_id] = {key: text_of(value) for key, value in zip(keys, values, strict=False)}
 
 
 def find_header(rows: list[list[object]]) -> tuple[int, Layout, dict[int, str], list[str]] | None:
@@ -337,7 +352,10 @@ def fill_merged(values: list[list[object]], merges, header_row: int, columns: se
             return
 
 
-def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]], merges=()) -> None:
+def read_sheet(
+    contents: WorkbookContents, title: str, values: list[list[object]], merges=(), *, uncalculated: bool = True
+) -> None:
+    """Read the sheet's plan table into `contents` (`uncalculated=False`: no formula on it lacks its value)."""
     found = find_header(values)
     if found is None:
         contents.warnings.append(Problem("skipped: no plan table found on this sheet", title))
@@ -348,24 +366,88 @@ def read_sheet(contents: WorkbookContents, title: str, values: list[list[object]
         names = ", ".join(f"'{layout.column(f).header}'" for f in missing)
         contents.errors.append(Problem(f"the header row has no {names} column", title, index + 1))
         return
-    fill_merged(values, merges, index + 1, {col for col, key in keys.items() if key not in CARRIED})
+    down = [merge for merge in merges if merge[3] > merge[1]]
+    fill_merged(values, down, index + 1, {col for col, key in keys.items() if key not in CARRIED})
     table = Table(title, layout, index + 1, headers)
     table.priority_number, table.priority_title = priority_of(title, values[:index])
     banner = [str(v) for row in values[:index] for v in row if isinstance(v, str) and v.strip()]
     table.banner = " ".join(banner[0].split()) if banner else ""
-    carried: dict[str, object] = {}
+    across = {merge[1] for merge in merges if merge[3] == merge[1] and merge[2] > merge[0]}
+    formulas = any(isinstance(value, UncalculatedFormula) for row in values for value in row) if uncalculated else False
+    rows = TableRows(contents, table, keys, across, formulas)
     for number, row in enumerate(values[index + 1 :], start=index + 2):
-        cells = {key: row[col] if col < len(row) else None for col, key in keys.items()}
-        report_formulas(contents, cells, Problem("", title, number), headers)
-        if all(value in (None, "") for value in cells.values()):
-            continue  # a spacer row
-        blank = carry_down(cells, carried)
-        if cells.get("measure") in (None, "") and not any(cells.get(k) for k in cells if k.startswith("rating:")):
-            contents.warnings.append(Problem("ignored: no success measure on this row", title, number))
-            continue
-        row_id = read_id(contents, cells.pop("id", None), title, number)
-        table.rows.append(SheetRow(title, number, cells, row_id, frozenset(blank)))
+        rows.add(number, row)
     contents.tables.append(table)
+
+
+class TableRows:
+    """A table's rows below its header, read one by one as a person reads them.
+
+    A spacer row is skipped; so is the header row repeated further down (as
+    when a long table was pasted together from printed pages), and a banner
+    row: one piece of text alone on its row, merged across the table or
+    reading "Priority N: …". On a sheet without a Priority column, such a
+    priority banner starts that priority for the rows below it.
+    """
+
+    def __init__(self, contents: WorkbookContents, table: Table, keys: dict[int, str], across: set[int], formulas):
+        self.contents, self.table, self.keys, self.across, self.formulas = contents, table, keys, across, formulas
+        self.names = list(keys.values())
+        self.width = max(keys) + 1
+        self.cells_of = itemgetter(*keys) if len(keys) > 1 else lambda row: (row[next(iter(keys))],)
+        self.rating_keys = [key for key in self.names if key.startswith("rating:")]
+        self.header_texts = {key: columns.normalise_header(text) for key, text in table.headers.items()}
+        self.carried: dict[str, object] = {}
+        self.section = ""  # "N. title" from a priority banner row above, on a sheet without a Priority column
+
+    def add(self, number: int, row: list[object]) -> None:
+        table = self.table
+        if len(row) >= self.width:
+            cells = dict(zip(self.names, self.cells_of(row), strict=True))
+        else:  # a row the reader gave shorter than the header (not calamine's way, but cheap to allow)
+            cells = {key: row[col] if col < len(row) else None for col, key in self.keys.items()}
+        if self.formulas:
+            report_formulas(self.contents, cells, Problem("", table.sheet, number), table.headers)
+        if all(value in (None, "") for value in cells.values()) or self.repeats_header(cells):
+            return
+        unrated = not any(cells[key] for key in self.rating_keys)
+        if cells.get("measure") in (None, "") and unrated and self.banner(number, row):
+            return
+        blank = carry_down(cells, self.carried)
+        if cells.get("measure") in (None, "") and unrated:
+            self.contents.warnings.append(Problem("ignored: no success measure on this row", table.sheet, number))
+            return
+        if self.section and "priority" not in cells:
+            cells["priority"] = self.section
+        row_id = read_id(self.contents, cells.pop("id", None), table.sheet, number)
+        table.rows.append(SheetRow(table.sheet, number, cells, row_id, frozenset(blank)))
+
+    def repeats_header(self, cells: dict[str, object]) -> bool:
+        """Whether the row is the header again: its measure cell and at least one other read as their headers."""
+        measure, header = cells.get("measure"), self.header_texts.get("measure", "")
+        if not isinstance(measure, str) or len(measure) > 2 * len(header) + 8:
+            return False  # most measures are sentences, far longer than their header
+        if columns.normalise_header(measure) != header:
+            return False
+        same = sum(
+            1
+            for key, value in cells.items()
+            if isinstance(value, str) and columns.normalise_header(value) == self.header_texts.get(key)
+        )
+        return same >= 2
+
+    def banner(self, number: int, row: list[object]) -> bool:
+        """Whether the row is a banner (see the class docstring); a priority banner starts a section."""
+        texts = [value for value in row if value not in (None, "")]
+        if len(texts) != 1 or not isinstance(texts[0], str):
+            return False
+        match = PRIORITY_TITLE.match(texts[0])
+        if match is None and number not in self.across:
+            return False
+        if match is not None and "priority" not in self.keys.values():
+            self.section = f"{match[1]}. {' '.join(match[2].split())}"
+            self.carried.clear()
+        return True
 
 
 def report_formulas(contents: WorkbookContents, cells: dict[str, object], where: Problem, headers) -> None:
@@ -398,8 +480,8 @@ def carry_down(cells: dict[str, object], carried: dict[str, object]) -> set[str]
 def read_id(contents: WorkbookContents, value: object, sheet: str, number: int) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return int(value)
+    if whole_number(value) is not None:
+        return whole_number(value)
     contents.errors.append(
         Problem(f"'{value}' is not a row id (leave the hidden id column as exported)", sheet, number, "id")
     )

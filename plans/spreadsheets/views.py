@@ -91,7 +91,8 @@ class PlanImportView(PlanAccessMixin, TemplateView):
         upload = request.FILES.get("file")
         if upload is None:
             return self.render_to_response(
-                self.get_context_data(errors=[Problem("Choose a workbook (.xlsx) to upload.")]), status=400
+                self.get_context_data(errors=[Problem("Choose a workbook (.xlsx, .xls or .ods) to upload.")]),
+                status=400,
             )
         if upload.size > max_upload_bytes():
             return self.render_to_response(self.get_context_data(errors=[Problem(too_large(upload.size))]), status=413)

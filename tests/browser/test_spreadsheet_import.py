@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -46,3 +47,26 @@ def test_an_owner_uploads_an_edited_workbook_reads_the_preview_and_applies_it(si
     expect(page.get_by_role("status").filter(has_text="Imported")).to_contain_text("Imported board-edits.xlsx")
     expect(page).to_have_url(re.compile(r"/plans/thurrock-2017-19/$"))
     assert measure.ratings.get(period__label="01/18").level.value == 5
+
+
+def test_an_owner_uploads_a_libreoffice_plan_and_a_file_with_a_far_away_cell(signed_in, demo_live, tmp_path, settings):
+    """The upload form names the formats; an .ods previews; a far-away cell is refused with the numbers."""
+    from tests.spreadsheets.odd_files import HEADER, ROWS, rows_xml, sheet_xml, xlsx
+
+    settings.VAR_DIR = tmp_path
+    page = signed_in("owner")
+    page.goto(f"{demo_live.url}/plans/thurrock-2017-19/import/")
+    expect(page.get_by_text("OpenDocument (.ods)")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "import-form.png"), full_page=True)
+    far = tmp_path / "far.xlsx"
+    far.write_bytes(xlsx({"Action plan": sheet_xml(rows_xml([HEADER, *ROWS]) + rows_xml([["stray"]], 1048576))}))
+    page.get_by_label(re.compile("^Workbook")).set_input_files(str(far))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator(".error-summary")).to_contain_text("has cells as far as row 1,048,576")
+    page.screenshot(path=str(tmp_path / "import-far-away.png"), full_page=True)
+    page.goto(f"{demo_live.url}/plans/thurrock-2017-19/import/")
+    ods = Path(__file__).resolve().parent.parent / "data" / "workbooks" / "libreoffice-action-plan.ods"
+    page.get_by_label(re.compile("^Workbook")).set_input_files(str(ods))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(page.locator("#preview-summary")).to_contain_text("3 new rows")
+    page.screenshot(path=str(tmp_path / "import-ods-preview.png"), full_page=True)

@@ -25,12 +25,12 @@ def refused(tmp_path, data: bytes, slug: str = "thurrock-2017-19", name: str = "
     """Import the bytes expecting failure; returns everything printed, and checks nothing changed."""
     path = tmp_path / name
     path.write_bytes(data)
-    out = StringIO()
+    out, err = StringIO(), StringIO()
     before = (history_count(), Plan.objects.count())
     with pytest.raises(CommandError) as failure:
-        call_command("import_plan", str(path), "--plan", slug, stdout=out)
+        call_command("import_plan", str(path), "--plan", slug, stdout=out, stderr=err)
     assert (history_count(), Plan.objects.count()) == before
-    return out.getvalue() + str(failure.value)
+    return out.getvalue() + err.getvalue() + str(failure.value)
 
 
 def errors_of(data: bytes) -> list[str]:
@@ -40,9 +40,9 @@ def errors_of(data: bytes) -> list[str]:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-style Excel (.xls)"),
-        (b"Outcome,Action,Success measure\nA,B,C\n", "a text or CSV file, not an Excel workbook (.xlsx)"),
-        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "The file is a PDF, not an Excel workbook (.xlsx)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-style Office file but not an Excel (.xls)"),
+        (b"Outcome,Action,Success measure\nA,B,C\n", "a text or CSV file, not a spreadsheet: open it in Excel"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "The file is a PDF, not a spreadsheet"),
         (b"PK\x03\x04" + b"\x00" * 200, "damaged or incomplete"),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100 + "EncryptionInfo".encode("utf-16-le"),
@@ -50,7 +50,7 @@ def errors_of(data: bytes) -> list[str]:
         ),
         (b"", "The file is empty."),
     ],
-    ids=["xls", "csv", "renamed pdf", "corrupt zip", "password-protected", "empty"],
+    ids=["ole-not-a-workbook", "csv", "renamed pdf", "corrupt zip", "password-protected", "empty"],
 )
 def test_a_file_that_is_not_an_xlsx_workbook_is_refused_with_its_type_named(tmp_path, thurrock, data, expected):
     assert expected in refused(tmp_path, data)
@@ -164,3 +164,11 @@ def test_a_missing_plan_or_an_existing_one_with_create_is_a_clear_error(tmp_path
         call_command("import_plan", str(path), "--plan", thurrock.slug, "--create", stdout=StringIO())
     with pytest.raises(CommandError, match="There is no file"):
         call_command("import_plan", str(tmp_path / "missing.xlsx"), "--plan", thurrock.slug, stdout=StringIO())
+
+
+def test_a_zip_directory_claiming_an_unknown_zip_version_is_refused_as_damaged(tmp_path, thurrock):
+    """A bit flipped in the central directory's "version needed" (the malformed corpus found it: a 500)."""
+    data = bytearray(to_bytes(export_book(thurrock)))
+    directory = data.rindex(b"PK\x01\x02")  # the last member's central directory entry
+    data[directory + 6] = 84  # version needed to extract: 8.4
+    assert "damaged or incomplete (its zip directory cannot be read)" in refused(tmp_path, bytes(data))

@@ -1,11 +1,13 @@
 """The exported workbook looks like the council's own, and text never becomes a formula."""
 
 import io
+import zipfile
 from io import StringIO
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +152,32 @@ def test_the_hidden_copy_holds_each_row_as_one_json_cell_split_when_longer_than_
         measure.progress_update,
     )
     assert not plan_import(contents, small_plan).has_changes
+
+
+HYPERLINK = '=HYPERLINK("http://ev.il/x","Open")'
+
+
+def test_a_period_label_typed_as_a_formula_is_text_in_every_exported_sheet(client, alice, small):
+    """Security review, low finding 5: period labels reached the Summary sheet raw, as a live formula."""
+    client.force_login(alice)
+    periods = reverse("owner-periods", args=[small.plan.slug])
+    client.post(periods, {"action": "close", "period": small.p2.pk})
+    client.post(periods, {"action": "open", "label": HYPERLINK})
+    assert small.plan.periods.filter(label=HYPERLINK).exists()
+    small.plan.scale.levels.filter(value=3).update(description="=1+1", aliases="@SUM(A1)")
+    response = client.get(reverse("plan-export", args=[small.plan.slug]))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    texts = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula: {cell.value}"
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "@")):
+                    assert cell.quotePrefix, f"{sheet.title}!{cell.coordinate} is shown without its apostrophe"
+                    texts.append((sheet.title, cell.value))
+    assert ("Summary", HYPERLINK) in texts
+    assert ("Scale", "=1+1") in texts
+    assert ("Scale", "@SUM(A1)") in texts
+    raw = zipfile.ZipFile(io.BytesIO(response.content))
+    for name in raw.namelist():
+        assert b"<f>" not in raw.read(name), f"{name} holds a formula"

@@ -83,7 +83,7 @@ def test_an_oversize_or_wrong_type_upload_is_refused(client, thurrock, owner, se
     client.force_login(owner)
     url = reverse("plan-import", args=[thurrock.slug])
     html = client.post(url, {"file": upload(b"%PDF-1.4 fake", "plan.xlsx")}).content.decode()
-    assert "The file is a PDF, not an Excel workbook (.xlsx)" in html
+    assert "The file is a PDF, not a spreadsheet" in html
     settings.SPREADSHEET_MAX_UPLOAD_BYTES = 10
     html = client.post(url, {"file": upload(b"x" * 100)}).content.decode()
     assert "The file is 0.1 KB; the largest workbook accepted is 0.0 KB." in html

@@ -226,7 +226,7 @@ def test_a_failure_while_applying_rolls_back_every_change(thurrock, importer_use
 
 def test_an_export_of_another_plan_is_refused(thurrock, send_plan, tmp_path):
     before = Measure.objects.of_plan(thurrock).count()
-    with pytest.raises(CommandError, match="1 problems"):
+    with pytest.raises(CommandError, match="1 problem in"):
         import_file(tmp_path, to_bytes(exported(send_plan)), thurrock.slug)
     assert Measure.objects.of_plan(thurrock).count() == before
 

@@ -1,5 +1,8 @@
 """manage.py import_plan <file.xlsx> --plan <slug> [--create --title "..."] [--dry-run] [--user <username>]"""
 
+import gc
+import logging
+import warnings
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,11 +10,16 @@ from django.db import DatabaseError
 
 from plans.audit import command_user
 from plans.models import Inspection, Plan, Scale
+from plans.spreadsheets.bulk import collector_paused
 from plans.spreadsheets.reader import Problem
 from plans.spreadsheets.service import apply_import, preview_import, read_upload
 
+logger = logging.getLogger(__name__)
+
 
 class Command(BaseCommand):
+    # The system checks import every page's code (openpyxl, WeasyPrint…); `manage.py check` runs them.
+    requires_system_checks: list[str] = []
     help = (
         "Import a workbook into a plan: our own export edited (rows matched by hidden id) or a council's own "
         "workbook. Prints the preview; applies it all or nothing unless --dry-run. Cells of closed or planned "
@@ -29,6 +37,21 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Who the history records (default: the system account).")
 
     def handle(self, *args, **options):
+        # One pause of the cyclic garbage collector for the preview and the apply together (each pausing it
+        # alone would make it walk the import's objects once more between them).
+        with collector_paused(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # a library's warning is for the administrator's log, not the user
+            try:
+                self.run(options)
+            finally:
+                for warning in caught:
+                    logger.debug("import_plan: %s", warning.message)
+            if getattr(self, "_called_from_command_line", False):
+                # The process ends next: its objects need no collecting pass on the way out (one full pass over
+                # an import's hundred thousand objects at exit), so they are moved out of the collector's sight.
+                gc.freeze()
+
+    def run(self, options) -> None:
         user = command_user(options["user"])
         plan, create = self.target(options)
         data = read_upload(options["file"])
@@ -43,24 +66,32 @@ class Command(BaseCommand):
             inspection=self.optional(Inspection, "key", options["inspection"], "--inspection"),
             owner=user if user.is_active else None,
         )
-        for line in preview.lines():
-            self.stdout.write(line)
+        name = Path(options["file"]).name
         if preview.errors:
-            raise CommandError(f"{len(preview.errors)} problems in {Path(options['file']).name}: nothing was changed.")
+            self.refuse(preview, name)
+        self.stdout.write("\n".join(preview.lines()))  # one write: a big import's preview has a line per new row
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was changed.")
         elif not preview.has_changes:
             self.stdout.write("Nothing to change.")
         else:
             try:
-                result = apply_import(preview, user, Path(options["file"]).name)
+                result = apply_import(preview, user, name)
             except DatabaseError as error:
                 raise CommandError(
                     f"The database failed part-way through the import ({error}); it was undone: nothing was changed."
                 ) from error
             for line in result.lines():
                 self.stdout.write(line)
-            self.stdout.write(self.style.SUCCESS(f"Imported {Path(options['file']).name}: {preview.summary()}."))
+            self.stdout.write(self.style.SUCCESS(f"Imported {name}: {preview.summary()}."))
+
+    def refuse(self, preview, name: str) -> None:
+        """The preview (if the file could be read) on stdout, each problem on its own line on stderr, then stop."""
+        if preview.read:
+            self.stdout.write("\n".join(preview.lines(errors=False)))
+        self.stderr.write("\n".join(str(problem) for problem in preview.errors))
+        count = len(preview.errors)
+        raise CommandError(f"{count} problem{'s' if count != 1 else ''} in {name}: nothing was changed.")
 
     def target(self, options) -> tuple[Plan | None, bool]:
         plan = Plan.objects.with_scale().filter(slug=options["plan"]).first()
