@@ -253,3 +253,20 @@ def test_a_publish_request_that_names_no_pack_is_refused_with_a_message(client, 
         response = client.post(reverse("publications", args=["thurrock-2017-19"]), {"snapshot": snapshot})
         assert response.status_code == 400
         assert "Choose which frozen board pack to publish." in response.content.decode()
+
+
+@pytest.fixture
+def small_publication(owner):
+    """A two-measure plan's first period, closed (so frozen) and published for the public."""
+    plan = build_plan(1, 2, 2)
+    period = plan.periods.order_by("order").first()
+    close(period, owner)
+    return publish(BoardPackSnapshot.objects.get(period=period), "Public", owner)
+
+
+def test_the_published_pdf_asks_search_engines_not_to_index_it(client, small_publication):
+    """Security review, item 9: the page said noindex, its PDF did not."""
+    for name in ("publication", "publication-pdf"):
+        response = client.get(reverse(name, args=[small_publication.token]))
+        assert response.status_code == 200
+        assert response["X-Robots-Tag"] == "noindex", name

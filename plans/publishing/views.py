@@ -113,10 +113,7 @@ class PublishedPackView(View):
 
     def get(self, request, token):
         publication = live_publication(token, "html")
-        response = HttpResponse(publication.html)
-        response["X-Robots-Tag"] = "noindex"
-        response["Cache-Control"] = "no-cache"  # a withdrawal must take effect at once
-        return response
+        return public(HttpResponse(publication.html))
 
 
 class PublishedPackPdfView(View):
@@ -125,5 +122,12 @@ class PublishedPackPdfView(View):
         response = HttpResponse(publication_pdf(publication), content_type="application/pdf")
         name = slugify(f"board report {publication.audience} {publication.published_at:%Y-%m-%d}")[:80]
         response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        response["Cache-Control"] = "no-cache"
-        return response
+        return public(response)
+
+
+def public(response: HttpResponse) -> HttpResponse:
+    """Every published response, page or PDF: kept out of search engines, and asked for afresh each time
+    so that a withdrawal takes effect at once."""
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-cache"
+    return response
