@@ -257,10 +257,6 @@ EXEMPT_NAMESPACES = {"admin": "Django admin: staff only, enforced by admin.site 
 EXEMPT = {
     "password_change": "django.contrib.auth view, login required by Django.",
     "password_change_done": "django.contrib.auth view, login required by Django.",
-    "password_reset": "django.contrib.auth view, public by design.",
-    "password_reset_done": "django.contrib.auth view, public by design.",
-    "password_reset_confirm": "django.contrib.auth view, needs a signed token.",
-    "password_reset_complete": "django.contrib.auth view, public by design.",
 }
 
 

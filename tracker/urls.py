@@ -1,6 +1,7 @@
 """URLs: the plans app, authentication and the admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "Improvement plan tracker: administration"
@@ -8,6 +9,11 @@ admin.site.site_title = "Plan tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Signing in and out, and changing one's own password. No password reset by email: it was a public,
+    # unthrottled form that sends mail; administrators reset passwords (docs/operations.md).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("plans.urls")),
 ]
