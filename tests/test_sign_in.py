@@ -192,3 +192,13 @@ def test_behind_the_proxy_a_lock_out_keeps_to_the_address_that_earned_it(gunicor
     logged = log.read_text()
     assert "198.51.100.66" in logged  # axes logs the failures under the client's address, not the proxy's
     assert "127.0.0.1" not in "\n".join(line for line in logged.splitlines() if "AXES" in line)
+
+
+def test_a_username_longer_than_any_account_is_refused_like_a_wrong_password_and_not_recorded(client, bob):
+    """Axes stores usernames of at most 255 characters: a longer one was a 500 on PostgreSQL (review item 8)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "wrong"})
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+    assert not AccessAttempt.objects.exists()

@@ -23,6 +23,8 @@ from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
@@ -74,6 +76,20 @@ class ThrottledHandler(AxesDatabaseHandler):
         if locked:
             request.address_locked_out = True
         return locked
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked on the server too.
+
+    Django only sets the input's maxlength attribute, so a 5,000-character
+    username reached authenticate() and axes failed to record it on PostgreSQL
+    (a 500). Refused here, it gets the usual "did not match" and is not counted.
+    """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class ThrottledLoginBackend(AxesStandaloneBackend):

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from tracker.login_throttle import SignInForm
+
 admin.site.site_header = "Improvement plan tracker: administration"
 admin.site.site_title = "Plan tracker admin"
 
@@ -11,9 +13,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Signing in and out, and changing one's own password. No password reset by email: it was a public,
     # unthrottled form that sends mail; administrators reset passwords (docs/operations.md).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("plans.urls")),
 ]
+
+# A query parameter a page's form refused (plans.query.BadQuery): 400 with the form's message.
+handler400 = "plans.query.bad_request"

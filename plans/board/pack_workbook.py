@@ -93,7 +93,7 @@ class PackTables(HTMLParser):
 
 def _span(attributes: dict, name: str) -> int:
     value = attributes.get(name) or "1"
-    return max(1, min(int(value), 1000)) if value.isdigit() else 1
+    return max(1, min(int(value), 1000)) if value.isdecimal() else 1  # "²".isdigit() is true; int("²") fails
 
 
 def _tidy(text: str) -> str:

@@ -1,7 +1,8 @@
 """Publishing pages: the owners' publications page, and the public read-only pack. Glue only."""
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -36,12 +37,15 @@ class PublicationsView(PublisherMixin, TemplateView):
         self.check_publisher()
         if request.POST.get("form") == "settings":
             form = PublishingSettingsForm(request.POST, instance=settings_for(self.plan))
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(settings_form=form), status=400)
             form.save()
             state = "replaced by roles" if form.instance.redact_names else "shown"
             messages.success(request, f"Saved: officers' names will be {state} in packs published from now on.")
             return redirect("publications", slug=self.plan.slug)
-        snapshot_id = request.POST.get("snapshot", "")
-        if not snapshot_id.isdigit():
+        try:  # read by a form field: "²" passes str.isdigit() but is no id
+            snapshot_id = forms.IntegerField(min_value=1).clean(request.POST.get("snapshot"))
+        except ValidationError:
             messages.error(request, "Choose which frozen board pack to publish.")
             return self.render_to_response(self.get_context_data(), status=400)
         snapshot = get_object_or_404(BoardPackSnapshot.objects.defer("pdf"), plan=self.plan, pk=snapshot_id)
@@ -54,7 +58,7 @@ class PublicationsView(PublisherMixin, TemplateView):
         )
         return redirect(f"{request.path}#publication-{publication.pk}")
 
-    def get_context_data(self, failed=None, **kwargs):
+    def get_context_data(self, failed=None, settings_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         snapshots = (
             BoardPackSnapshot.objects.filter(plan=self.plan)
@@ -74,9 +78,9 @@ class PublicationsView(PublisherMixin, TemplateView):
         )
         context.update(
             packs=packs,
-            failed_form=failed[1] if failed else None,
+            failed_form=failed[1] if failed else settings_form,
             publications=publications,
-            settings_form=PublishingSettingsForm(instance=settings_for(self.plan)),
+            settings_form=settings_form or PublishingSettingsForm(instance=settings_for(self.plan)),
         )
         return context
 
