@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from plans.audit import acting_as
-from plans.models import BoardPackSnapshot, Comment, Period, PublishingSettings, Rating
+from plans.models import BoardPackSnapshot, Comment, Period, Publication, Rating
 from tests.test_authorisation_matrix import MATRIX, client_as, scene, url_for  # noqa: F401 (scene is a fixture)
 
 HOSTILE = {
@@ -107,15 +107,17 @@ def test_a_period_or_snapshot_named_by_a_superscript_is_refused_with_a_message(c
     assert "Choose which frozen board pack to publish." in response.content.decode()
 
 
-def test_a_nul_byte_in_the_other_names_is_refused_and_nothing_is_saved(client, owner, thurrock):
+def test_a_nul_byte_in_the_publishing_forms_is_refused_and_nothing_is_saved(client, owner, frozen, thurrock):
+    """The review found "other names" saved without is_valid(); that field is gone (free text is no longer
+    published, see docs/publishing.md) and both remaining forms are validated."""
     client.force_login(owner)
-    response = client.post(
-        reverse("publications", args=[thurrock.slug]),
-        {"form": "settings", "redact_names": "on", "other_names": "John\x00 Cooke"},
-    )
+    url = reverse("publications", args=[thurrock.slug])
+    response = client.post(url, {"snapshot": frozen.pk, f"pack-{frozen.pk}-audience": "Pub\x00lic"})
     assert response.status_code == 400
     assert "Null characters are not allowed" in response.content.decode()
-    assert not PublishingSettings.objects.filter(plan=thurrock).exists()
+    response = client.post(url, {"form": "settings", "redact_names": "o\x00n"})
+    assert response.status_code in (302, 400)
+    assert not Publication.objects.exists()
 
 
 def test_a_nul_byte_in_a_sign_off_comment_is_refused_and_nothing_is_saved(client, owner, thurrock):

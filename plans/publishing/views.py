@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
@@ -12,8 +13,9 @@ from django.views.generic import TemplateView
 from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.models import BoardPackSnapshot, Publication
+from plans.publishing.contents import FORMAT
 from plans.publishing.forms import PublishForm, PublishingSettingsForm
-from plans.publishing.services import publication_pdf, publish, settings_for, withdraw
+from plans.publishing.services import NotPublishable, publication_pdf, publish, settings_for, withdraw
 
 
 class PublisherMixin(PlanAccessMixin):
@@ -48,11 +50,17 @@ class PublicationsView(PublisherMixin, TemplateView):
         except ValidationError:
             messages.error(request, "Choose which frozen board pack to publish.")
             return self.render_to_response(self.get_context_data(), status=400)
-        snapshot = get_object_or_404(BoardPackSnapshot.objects.defer("pdf"), plan=self.plan, pk=snapshot_id)
+        snapshot = get_object_or_404(
+            BoardPackSnapshot.objects.select_related("period").defer("html", "pdf"), plan=self.plan, pk=snapshot_id
+        )
         form = PublishForm(request.POST, prefix=f"pack-{snapshot.pk}")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(failed=(snapshot.pk, form)), status=400)
-        publication = publish(snapshot, form.cleaned_data["audience"], request.user)
+        try:
+            publication = publish(snapshot, form.cleaned_data["audience"], request.user)
+        except NotPublishable as refusal:
+            messages.error(request, refusal.message)
+            return self.render_to_response(self.get_context_data(), status=400)
         messages.success(
             request, f"Published {snapshot.period.label} (version {snapshot.version}) for {publication.audience}."
         )
@@ -63,18 +71,19 @@ class PublicationsView(PublisherMixin, TemplateView):
         snapshots = (
             BoardPackSnapshot.objects.filter(plan=self.plan)
             .select_related("period", "created_by")
-            .defer("html", "figures", "pdf")
+            .defer("html", "figures", "contents", "pdf")
+            .annotate(format=KT("contents__format"))
         )
         packs = []
         for snapshot in snapshots:
             form = PublishForm(prefix=f"pack-{snapshot.pk}")
             if failed and failed[0] == snapshot.pk:
                 form = failed[1]
-            packs.append({"snapshot": snapshot, "form": form})
+            packs.append({"snapshot": snapshot, "form": form, "publishable": str(snapshot.format) == str(FORMAT)})
         publications = (
             Publication.objects.filter(snapshot__plan=self.plan)
             .select_related("snapshot__period", "published_by", "withdrawn_by")
-            .defer("html", "pdf", "snapshot__html", "snapshot__figures", "snapshot__pdf")
+            .defer("html", "pdf", "snapshot__html", "snapshot__figures", "snapshot__contents", "snapshot__pdf")
         )
         context.update(
             packs=packs,
@@ -90,7 +99,7 @@ class WithdrawView(PublisherMixin, View):
         self.check_publisher()
         publication = get_object_or_404(
             Publication.objects.select_related("snapshot__period").defer(
-                "html", "pdf", "snapshot__html", "snapshot__pdf"
+                "html", "pdf", "snapshot__html", "snapshot__figures", "snapshot__contents", "snapshot__pdf"
             ),
             snapshot__plan=self.plan,
             pk=kwargs["pk"],
