@@ -168,3 +168,13 @@ def test_a_priority_cell_of_a_superscript_is_no_number_rather_than_an_error(cell
     from plans.spreadsheets.importer import ImportPlanner
 
     assert ImportPlanner.priority_cell(cell, "Title")[0] == number
+
+
+def test_a_refused_query_parameter_is_the_400_page_with_its_message_in_development_too(client, owner, frozen, settings):
+    settings.DEBUG = True  # `make run`: Django would show its technical page for a BadRequest
+    client.force_login(owner)
+    response = client.get(reverse("board-pack", args=["thurrock-2017-19"]), {"period": "01/18", "version": "²"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "There is a problem with the address" in text
+    assert "Version: enter a whole number, such as 2." in text
