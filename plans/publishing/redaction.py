@@ -106,32 +106,31 @@ class PublicContext:
         return {**row, "previous": self.cell(row["previous"]), "current": self.cell(row["current"])}
 
     def build(self) -> dict:
+        """The context, shaped as the board pack's own (`period.label`, `c.summary`…) where they share templates."""
         c = self.contents
-        summary = [self.summary_row(row) for row in c["summary"]]
-        return {
-            "plan": c["plan"],
-            "period": c["period"],
-            "previous": c["previous"],
-            "levels": self.levels,
-            "rated": c["rated"],
-            "measure_count": c["measure_count"],
-            "summary": summary,
+        previous = {"label": c["previous"]} if c["previous"] else None
+        comparison = {
+            "previous": previous,
+            "current": {"label": c["period"]},
+            "summary": [self.summary_row(row) for row in c["summary"]],
             "overall": self.summary_row(c["overall"]),
             "differences": c["differences"],
             "heatmap": self.heatmap(),
+            "state": {"periods": [{"label": label} for label in c["heatmap"]["periods"]]},
             "challenges": [{**ch, "measure": self.ref(ch["measure"])} for ch in c["challenges"]],
+            "rated": c["rated"],
+            "measures": c["measure_count"],
+        }
+        return {
+            "plan": c["plan"],
+            "period": {"label": c["period"]},
+            "c": comparison,
+            "levels": self.levels,
             "moved": [
                 ("Moved up", [self.movement(mv) for mv in c["moved_up"]], "↑"),
                 ("Moved down", [self.movement(mv) for mv in c["moved_down"]], "↓"),
             ],
-            "overdue": [
-                {
-                    "measure": self.ref(o["measure"]),
-                    "level": self.level(o["level"]),
-                    "due": date.fromisoformat(o["due"]),
-                }
-                for o in c["overdue"]
-            ],
+            "overdue": [self.overdue(o) for o in c["overdue"]],
             "not_rated": [self.ref(pk) for pk in c["not_rated"]],
             "lowest": [{"measure": self.ref(o["measure"]), "level": self.level(o["level"])} for o in c["lowest"]],
             "changes": self.changes(),
@@ -142,7 +141,7 @@ class PublicContext:
             "free_text": not self.redact,
         }
 
-    def heatmap(self) -> dict:
+    def heatmap(self) -> list[dict]:
         periods = self.contents["heatmap"]["periods"]
         low = min((level.value for level in self.levels), default=1)
         high = max((level.value for level in self.levels), default=5)
@@ -152,7 +151,7 @@ class PublicContext:
             title = f"Priority {row['number']} score by period"
             trend = charts.trend_svg(title, list(zip(periods, scores, strict=True)), low, high)
             rows.append({**row, "scores": scores, "trend": trend})
-        return {"periods": periods, "rows": rows}
+        return rows
 
     def movement(self, movement: dict) -> dict:
         return {
@@ -160,6 +159,10 @@ class PublicContext:
             "before": self.level(movement["before"]),
             "after": self.level(movement["after"]),
         }
+
+    def overdue(self, found: dict) -> dict:
+        due = date.fromisoformat(found["due"])
+        return {"measure": self.ref(found["measure"]), "level": self.level(found["level"]), "due": due}
 
     def changes(self) -> dict | None:
         changes = self.contents["changes"]

@@ -68,6 +68,8 @@ def render_public(publication: Publication, snapshot: BoardPackSnapshot, redact:
     context.update(
         publication=publication,
         snapshot=snapshot,
+        snapshot_version=snapshot.version,
+        produced=snapshot.created,
         stylesheets=pack_stylesheets("css/publication.css"),
     )
     return render_to_string("plans/publishing/public_pack.html", context)
