@@ -42,8 +42,11 @@ class PublicationsView(PublisherMixin, TemplateView):
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(settings_form=form), status=400)
             form.save()
-            state = "replaced by roles" if form.instance.redact_names else "shown"
-            messages.success(request, f"Saved: officers' names will be {state} in packs published from now on.")
+            if form.instance.redact_names:
+                saved = "name officers by their roles and leave out updates, reasons and indicator notes"
+            else:
+                saved = "name officers and include their updates, reasons and indicator notes"
+            messages.success(request, f"Saved: packs published from now on {saved}.")
             return redirect("publications", slug=self.plan.slug)
         try:  # read by a form field: "²" passes str.isdigit() but is no id
             snapshot_id = forms.IntegerField(min_value=1).clean(request.POST.get("snapshot"))
