@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Scratch database the load benchmark drops and creates
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/loadbench
 
-.PHONY: run install install-dev migrate demo serve worker test system-packages lint test-sqlite test-postgres format bench bench-load bench-hosts clean
+.PHONY: run install install-dev migrate demo serve worker test system-packages lint test-sqlite test-postgres format bench bench-load bench-hosts audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,5 +102,18 @@ REDIS_URL_BENCH ?= redis://127.0.0.1:6379/0
 bench-hosts: install-dev
 	$(BIN)/python bench/load.py --database $(HOSTS_DB) --hosts 2 --redis $(REDIS_URL_BENCH) $(LOAD_ARGS)
 
+## make audit: every package installed in .venv checked against PyPI's vulnerability database (needs the
+## internet; not part of make test). Fails when a package has a known vulnerability, or could not be checked.
+AUDIT_VENV := .venv-audit
+AUDIT_ARGS ?=
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: install-dev $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/pip-audit --strict --progress-spinner off --desc on \
+		--path "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" $(AUDIT_ARGS)
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(AUDIT_VENV) var

@@ -61,9 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in responses: Cache-Control: private, no-store (docs/operations.md).
+    "tracker.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A query parameter a page's form refused: the 400 page naming the field (plans/query.py).
+    "plans.query.BadQueryMiddleware",
     # Records the logged-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,8 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
-# username from one address, that pair is locked out for the cool-off time.
+# Login throttling (django-axes; tracker/login_throttle.py): AXES_FAILURE_LIMIT failed sign-ins for one
+# username from one client address lock that pair, and AXES_ADDRESS_FAILURE_LIMIT failures from one address
+# across all usernames (password spraying) lock the address, each for the cool-off time.
 AUTHENTICATION_BACKENDS = [
     "tracker.login_throttle.ThrottledLoginBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -147,16 +152,20 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+AXES_HANDLER = "tracker.login_throttle.ThrottledHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.login_throttle.locked_out"
-# Behind a reverse proxy, the number of proxies in front of gunicorn (so the client's address is read right).
-AXES_IPWARE_PROXY_COUNT = int(os.environ["PROXY_COUNT"]) if os.environ.get("PROXY_COUNT") else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a reverse proxy, the number of proxies in front of gunicorn, each appending to X-Forwarded-For:
+# the client's address is read from the entry the nearest one added (tracker.login_throttle.client_address).
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "tracker.login_throttle.client_address"
+# Axes' log lines name the client's address (as the proxy's log does); the username stays masked, since
+# people type their password into it by mistake.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 
 # Sessions end after a working day, and when the browser closes unless told otherwise.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))

@@ -32,9 +32,9 @@ STATIC_DIR = Path(settings.BASE_DIR) / "static"
 PACK_PERIODS = 6
 
 
-def pack_stylesheets() -> list[str]:
-    """The pack's stylesheet URLs, unhashed so that a frozen pack's links outlive a deploy."""
-    return [f"{settings.STATIC_URL}{name}" for name in PACK_STYLES]
+def pack_stylesheets(*extra: str) -> list[str]:
+    """The pack's stylesheet URLs (and any extra ones), unhashed so that a frozen pack's links outlive a deploy."""
+    return [f"{settings.STATIC_URL}{name}" for name in [*PACK_STYLES, *extra]]
 
 
 def figures(state: PlanState, period: Period) -> dict:
@@ -119,7 +119,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None, las
             }
         )
     if last is LATEST:
-        last = BoardPackSnapshot.objects.filter(plan=plan).first()
+        last = BoardPackSnapshot.objects.filter(plan=plan).defer("html", "contents", "pdf").first()
     return {
         "plan": plan,
         "period": period,
@@ -149,8 +149,9 @@ def frozen_pack_context(plan: Plan, period: Period, snapshot: BoardPackSnapshot)
     return context
 
 
-def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None) -> str:
-    context = pack_context(plan, period)
+def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None, context: dict | None = None) -> str:
+    """The pack's HTML; `context`, when the caller has built it already (freezing stores it as data too)."""
+    context = pack_context(plan, period) if context is None else context
     context["snapshot_version"] = snapshot_version
     return render_to_string("plans/board/pack.html", context)
 

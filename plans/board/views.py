@@ -21,6 +21,7 @@ from plans.board import charts
 from plans.board.as_at import end_of_day, load_state_as_at
 from plans.board.coverage import plan_coverage
 from plans.board.evidence import evidence
+from plans.board.forms import PackQueryForm
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
 from plans.board.pack import frozen_pack_context, pack_context, render_pack
@@ -28,6 +29,7 @@ from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
 from plans.models import BoardPackSnapshot, IndicatorValue, PackRender, Period, Recommendation
+from plans.query import cleaned
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
@@ -97,8 +99,9 @@ class BoardPackMixin(PlanAccessMixin):
     """The pack for ?period= (default: the open period); a closed period's frozen snapshot when there is one."""
 
     def chosen(self) -> tuple[Period, BoardPackSnapshot | None]:
+        query = cleaned(PackQueryForm(self.request.GET))
         periods = list(self.plan.periods.all())
-        label = self.request.GET.get("period")
+        label = query["period"]
         if label:
             period = period_labelled(periods, label)
             if period is None:
@@ -108,9 +111,8 @@ class BoardPackMixin(PlanAccessMixin):
             if period is None:
                 raise Http404("This plan has no reporting periods yet.")
         snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
-        version = self.request.GET.get("version")
-        if version:
-            return period, get_object_or_404(snapshots, version=version if version.isdigit() else -1)
+        if query["version"] is not None:
+            return period, get_object_or_404(snapshots, version=query["version"])
         if period.status == Period.Status.CLOSED:
             return period, snapshots.first()
         return period, None

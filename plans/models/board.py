@@ -11,7 +11,9 @@ class BoardPackSnapshot(models.Model):
 
     A period reopened and closed again gets a new version; every version is kept.
     `figures` holds the scores and each measure's rating, so the next pack can
-    say what changed since this one.
+    say what changed since this one. `contents` is the whole pack as data, the
+    fields that can name a person kept apart (plans.publishing.contents): what a
+    publication is rendered from. Packs frozen before it existed have it empty.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_packs")
@@ -19,6 +21,7 @@ class BoardPackSnapshot(models.Model):
     version = models.PositiveIntegerField()
     html = models.TextField()
     figures = models.JSONField(default=dict)
+    contents = models.JSONField(default=dict, blank=True, editable=False)
     pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="Made on the first PDF download.")
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

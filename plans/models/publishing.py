@@ -22,12 +22,8 @@ class PublishingSettings(models.Model):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publishing_settings")
     redact_names = models.BooleanField(
         default=True,
-        help_text="Replace the names of individual officers by their roles in everything published.",
-    )
-    other_names = models.TextField(
-        blank=True,
-        help_text="Names that are not plan leads but appear in updates or notes, one a line; "
-        "“John Cooke = Performance Manager” publishes the role instead, a bare name becomes “Officer”.",
+        help_text="Name officers by their roles, and leave out progress updates, reasons and indicators' notes "
+        "(free text that may name people), in everything published.",
     )
 
     history = HistoricalRecords(bases=[HistorySource])
@@ -47,9 +43,10 @@ class PublicationQuerySet(models.QuerySet):
 class Publication(models.Model):
     """One frozen pack published for one audience at a stable, unguessable address.
 
-    `html` is the rendering as published (redacted then, if the plan redacts);
-    the public page and its PDF come from it alone, so later edits to the plan,
-    its leads or its settings never change what was published.
+    `html` is the rendering as published, made from the snapshot's contents
+    (people by role and no free text, if the plan redacts); the public page and
+    its PDF come from it alone, so later edits to the plan, its leads or its
+    settings never change what was published.
     """
 
     snapshot = models.ForeignKey(BoardPackSnapshot, on_delete=models.PROTECT, related_name="publications")

@@ -13,12 +13,26 @@ from plans.models import Lead, Level, Measure, Period, Plan, Priority, Rating, R
 REMOVED_CHOICES = [("removed", "Removed measures only"), ("all", "Current and removed")]
 
 
+# A search is bounded so that it always answers quickly: each word is one more pass over every measure's
+# texts and updates (990 words took SQLite 4.4 s, then "Expression tree is too large").
+SEARCH_MAX_WORDS = 20
+SEARCH_MAX_LENGTH = 200
+
+
+def within_search_words(text: str) -> None:
+    if len(text.split()) > SEARCH_MAX_WORDS:
+        raise forms.ValidationError(f"Use {SEARCH_MAX_WORDS} words or fewer.")
+
+
 class MeasureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="search",
         help_text="Words in the outcome, action, measure or an update.",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": SEARCH_MAX_LENGTH}),
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[within_search_words],
+        error_messages={"max_length": f"Use {SEARCH_MAX_LENGTH} characters or fewer."},
     )
     priority = django_filters.ModelChoiceFilter(
         label="Priority", field_name="action__outcome__priority", queryset=Priority.objects.none(), empty_label="All"

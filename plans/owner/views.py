@@ -5,9 +5,10 @@ plans/permissions.py, the rules from plans/owner/periods.py, plans/owner/reminde
 plans/owner/structure.py and plans/owner/plan_start.py.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -97,8 +98,10 @@ class PeriodsView(OwnerMixin, TemplateView):
         return redirect("owner-periods", self.plan.slug)
 
     def get_period(self, pk) -> Period:
-        if not str(pk or "").isdigit():
-            raise period_rules.PeriodError("Choose a period.")
+        try:  # read by a form field: "²" passes str.isdigit() but is no id
+            pk = forms.IntegerField(min_value=1).clean(pk)
+        except ValidationError as error:
+            raise period_rules.PeriodError("Choose a period.") from error
         return get_object_or_404(Period, pk=pk, plan=self.plan)
 
 

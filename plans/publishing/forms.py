@@ -26,13 +26,11 @@ class PublishForm(forms.Form):
 class PublishingSettingsForm(forms.ModelForm):
     class Meta:
         model = PublishingSettings
-        fields = ["redact_names", "other_names"]
-        labels = {
-            "redact_names": "Replace officers' names by their roles in everything published",
-            "other_names": "Other names to replace",
-        }
-        widgets = {"other_names": forms.Textarea(attrs={"rows": 3})}
+        fields = ["redact_names"]
+        labels = {"redact_names": "Name officers by their roles, and leave out free text, in everything published"}
         help_texts = {
-            "redact_names": "Each named officer is shown by their role, or as “Officer” when no role is recorded. "
-            "Applies to packs published after you save; what is already published does not change."
+            "redact_names": "Each lead is shown by their role, or as “Officer” when no role is recorded. Progress "
+            "updates, the reasons given for ratings and the notes on indicators are left out: they are written "
+            "freely and may name anyone. Applies to packs published after you save; what is already published "
+            "does not change."
         }

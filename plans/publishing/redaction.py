@@ -1,22 +1,29 @@
-"""Redaction: the names of individual officers replaced by their roles in a published pack.
+"""Redaction from data: a publication's context built from a frozen pack's contents, people replaced by role.
+
+A frozen pack's contents (plans.publishing.contents) keep every field that
+can name a person apart: the leads, by id, with their names and public names;
+and the free text (progress updates, reasons, indicators' notes). The public
+rendering is built from them, never by rewriting HTML:
+
+- redacted (the plan's default): each lead is their public name — their role
+  (Lead.role), the lead's own name when it is a role ("Head of Housing"), or
+  "Officer" — and the free text is left out, since no rule can find every name
+  typed into a sentence. Nothing else in the contents names anyone.
+- not redacted (the owner chose to publish names): names and free text as frozen.
 
 A Lead is a person unless every word of its name is a job-title word ("Head of
-Housing", "Director of Children's Services", "Strategic Leads"); a name with any
-other word ("Janet Simon", "MWT", "Keeley Pullen Headteacher Virtual School")
-is a person. Erring this way over-redacts a role now and then, never leaks a name.
-A person becomes their Lead.role, or "Officer" when no role is known.
-
-`redact_pack` rewrites the frozen pack's HTML: names replaced in every text and
-attribute, links into the tracker unwrapped (the public may not follow them),
-the pack's own tool bar dropped, and a banner inserted at the top of <main>.
+Housing", "Director of Children's Services", "Strategic Leads"); a name with
+any other word ("Janet Simon", "MWT", "Keeley Pullen Headteacher Virtual
+School") is a person. Erring this way shows a role as "Officer" now and then,
+never a name.
 """
 
 import re
-from html import escape
-from html.parser import HTMLParser
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-
+from plans.board import charts
 from plans.models import Lead
 
 OFFICER = "Officer"
@@ -31,8 +38,6 @@ ROLE_WORDS = set(
     """.split()
 )
 
-INITIALS = re.compile(r"^[A-Z]{1,4}$")
-
 
 def is_person(lead: Lead) -> bool:
     """Does this Lead name an individual (to be redacted) rather than a role?"""
@@ -42,150 +47,183 @@ def is_person(lead: Lead) -> bool:
     return not words or any(word not in ROLE_WORDS for word in words)
 
 
-def other_names(text: str) -> dict[str, str]:
-    """The plan's extra names, one a line: "John Cooke" or "John Cooke = Performance Manager"."""
-    names = {}
-    for line in (text or "").splitlines():
-        name, _, role = line.partition("=")
-        name = " ".join(name.split())
-        if name:
-            names[name] = " ".join(role.split()) or OFFICER
-    return names
+def public_name(lead: Lead) -> str:
+    """What a redacted publication calls this lead: their role, a role-lead's own name, or "Officer"."""
+    if lead.role.strip():
+        return lead.role.strip()
+    return OFFICER if is_person(lead) else lead.name
 
 
-def replacements(extra: str = "") -> dict[str, str]:
-    """Every known person's name (and the plan's other names) → what is published instead."""
-    names: dict[str, str] = other_names(extra)
-    role_of_user = {}
-    for lead in Lead.objects.all():
-        if is_person(lead):
-            names[lead.name] = lead.role or OFFICER
-            if lead.user_id:
-                role_of_user[lead.user_id] = lead.role or OFFICER
-    for user in get_user_model().objects.exclude(first_name="", last_name=""):
-        full = user.get_full_name().strip()
-        if full:
-            names.setdefault(full, role_of_user.get(user.pk, OFFICER))
-    return names
+@dataclass(frozen=True)
+class PublicLevel:
+    """A scale level as frozen; the rating and score tags read these four attributes."""
+
+    value: int
+    label: str
+    colour: str
+    description: str
 
 
-def name_pattern(names) -> re.Pattern | None:
-    """One regex for all names: longest first, whole words, any apostrophe and spacing.
-
-    Initials and acronyms ("MWT", "RE") match only in capitals, so "re-rated" is safe;
-    other names match in any case ("Neale laurie").
-    """
-    parts = []
-    for name in sorted(names, key=len, reverse=True):
-        body = r"\s+".join(re.escape(word) for word in name.split())
-        body = body.replace("'", "['\u2019\u2018]").replace("\u2019", "['\u2019\u2018]")
-        parts.append(body if INITIALS.match(name) else f"(?i:{body})")
-    if not parts:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
-class Redactor:
-    """Replaces names in text; `names` maps a name to its replacement."""
+class PublicContext:
+    """Turns a snapshot's contents into the publication template's context (see the module docstring)."""
 
-    def __init__(self, names: dict[str, str]):
-        self.pattern = name_pattern(names)
-        self.lookup = {self.key(name): role for name, role in names.items()}
-
-    @staticmethod
-    def key(text: str) -> str:
-        return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
-
-    def __call__(self, text: str) -> str:
-        if not self.pattern or not text:
-            return text
-        return self.pattern.sub(lambda m: self.lookup.get(self.key(m.group(0)), OFFICER), text)
-
-
-def keep_text(text: str) -> str:
-    return text
-
-
-class PackRewriter(HTMLParser):
-    """Streams the pack's HTML back out, rewritten for the public (see the module docstring)."""
-
-    RAW = {"style", "script"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self, redact, banner: str, head: str = ""):
-        super().__init__(convert_charrefs=True)
+    def __init__(self, contents: dict, redact: bool, roles: dict[str, str] | None = None):
+        self.contents = contents
         self.redact = redact
-        self.banner = banner
-        self.head = head
-        self.out: list[str] = []
-        self.skip_depth = 0  # >0 while inside a dropped element
-        self.links: list[bool] = []  # per open <a>: was it unwrapped?
-        self.raw = False
+        self.levels = [PublicLevel(**level) for level in contents["levels"]]
+        self.by_value = {level.value: level for level in self.levels}
+        people = contents["people"]
+        if redact:
+            roles = roles or {}
+            self.who = {pk: roles.get(pk) or person["public"] for pk, person in people.items()}
+        else:
+            self.who = {pk: person["name"] for pk, person in people.items()}
+        self.measures = {pk: self.measure(found) for pk, found in contents["measures"].items()}
 
-    def attrs_text(self, attrs) -> str:
-        parts = []
-        for name, value in attrs:
-            parts.append(name if value is None else f'{name}="{escape(self.redact(value), quote=True)}"')
-        return "".join(" " + part for part in parts)
+    def free(self, text: str | None) -> str:
+        """Free text may name anyone: a redacted publication leaves it out."""
+        return "" if self.redact else (text or "")
 
-    def handle_starttag(self, tag, attrs):
-        self.emit_start(tag, attrs, closed=False)
+    def measure(self, found: dict) -> dict:
+        leads = dict.fromkeys(self.who[str(pk)] for pk in found["leads"])  # "Officer / Officer" once
+        return {**found, "leads": " / ".join(leads)}
 
-    def handle_startendtag(self, tag, attrs):
-        self.emit_start(tag, attrs, closed=True)
+    def level(self, value: int | None) -> PublicLevel | None:
+        return self.by_value.get(value)
 
-    def emit_start(self, tag, attrs, closed):
-        if self.skip_depth:
-            if tag not in self.VOID and not closed:
-                self.skip_depth += 1
-            return
-        classes = (dict(attrs).get("class") or "").split()
-        if "pack-tools" in classes or "internal" in classes:
-            if tag not in self.VOID and not closed:
-                self.skip_depth = 1
-            return
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            unwrap = not href.startswith("#")
-            if not closed:
-                self.links.append(unwrap)
-            if unwrap:
-                return
-        self.out.append(f"<{tag}{self.attrs_text(attrs)}{' /' if closed else ''}>")
-        self.raw = tag in self.RAW
-        if tag == "main":
-            self.out.append(self.banner)
+    def ref(self, pk: int) -> dict:
+        return self.measures[str(pk)]
 
-    def handle_endtag(self, tag):
-        if self.skip_depth:
-            if tag not in self.VOID:
-                self.skip_depth -= 1
-            return
-        self.raw = False
-        if tag == "a" and self.links and self.links.pop():
-            return
-        if tag == "head":
-            self.out.append(self.head)
-        self.out.append(f"</{tag}>")
+    def cell(self, stored: dict) -> dict:
+        score, published = _decimal(stored["score"]), _decimal(stored["published"])
+        return {"score": score, "published": published, "differs": published is not None and published != score}
 
-    def handle_data(self, data):
-        if self.skip_depth:
-            return
-        self.out.append(data if self.raw else escape(self.redact(data), quote=False))
+    def summary_row(self, row: dict) -> dict:
+        return {**row, "previous": self.cell(row["previous"]), "current": self.cell(row["current"])}
 
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
+    def build(self) -> dict:
+        """The context, shaped as the board pack's own (`period.label`, `c.summary`…) where they share templates."""
+        c = self.contents
+        previous = {"label": c["previous"]} if c["previous"] else None
+        comparison = {
+            "previous": previous,
+            "current": {"label": c["period"]},
+            "summary": [self.summary_row(row) for row in c["summary"]],
+            "overall": self.summary_row(c["overall"]),
+            "differences": c["differences"],
+            "heatmap": self.heatmap(),
+            "state": {"periods": [{"label": label} for label in c["heatmap"]["periods"]]},
+            "challenges": [{**ch, "measure": self.ref(ch["measure"])} for ch in c["challenges"]],
+            "rated": c["rated"],
+            "measures": c["measure_count"],
+        }
+        return {
+            "plan": c["plan"],
+            "period": {"label": c["period"]},
+            "c": comparison,
+            "levels": self.levels,
+            "moved": [
+                ("Moved up", [self.movement(mv) for mv in c["moved_up"]], "↑"),
+                ("Moved down", [self.movement(mv) for mv in c["moved_down"]], "↓"),
+            ],
+            "overdue": [self.overdue(o) for o in c["overdue"]],
+            "not_rated": [self.ref(pk) for pk in c["not_rated"]],
+            "lowest": [{"measure": self.ref(o["measure"]), "level": self.level(o["level"])} for o in c["lowest"]],
+            "changes": self.changes(),
+            "shown_periods": c["shown_periods"],
+            "earlier_from": c["earlier_from"],
+            "priorities": [self.priority(p) for p in c["priorities"]],
+            "coverage": [self.inspection(ic) for ic in c["coverage"]],
+            "free_text": not self.redact,
+        }
 
-    def handle_comment(self, data):
-        pass  # template comments are internal notes
+    def heatmap(self) -> list[dict]:
+        periods = self.contents["heatmap"]["periods"]
+        low = min((level.value for level in self.levels), default=1)
+        high = max((level.value for level in self.levels), default=5)
+        rows = []
+        for row in self.contents["heatmap"]["rows"]:
+            scores = [_decimal(s) for s in row["scores"]]
+            title = f"Priority {row['number']} score by period"
+            trend = charts.trend_svg(title, list(zip(periods, scores, strict=True)), low, high)
+            rows.append({**row, "scores": scores, "trend": trend})
+        return rows
+
+    def movement(self, movement: dict) -> dict:
+        return {
+            "measure": self.ref(movement["measure"]),
+            "before": self.level(movement["before"]),
+            "after": self.level(movement["after"]),
+        }
+
+    def overdue(self, found: dict) -> dict:
+        due = date.fromisoformat(found["due"])
+        return {"measure": self.ref(found["measure"]), "level": self.level(found["level"]), "due": due}
+
+    def changes(self) -> dict | None:
+        changes = self.contents["changes"]
+        if changes is None:
+            return None
+        ratings = [
+            {**r, "measure": self.ref(r["measure"]), "reason": self.free(r["reason"])} for r in changes["ratings"]
+        ]
+        return {**changes, "frozen": datetime.fromisoformat(changes["frozen"]), "ratings": ratings}
+
+    def priority(self, priority: dict) -> dict:
+        rows = [
+            {
+                "measure": self.ref(row["measure"]),
+                "action": row["action"],
+                "ratings": [self.level(value) for value in row["ratings"]],
+                "update": self.free(row["update"]),
+            }
+            for row in priority["rows"]
+        ]
+        indicators = [
+            {
+                **indicator,
+                "notes": self.free(indicator["notes"]),
+                "chart": charts.indicator_svg(
+                    indicator["name"], _series(indicator["series"]), _decimal(indicator["comparator"])
+                ),
+            }
+            for indicator in priority["indicators"]
+        ]
+        return {
+            **priority,
+            "score": _decimal(priority["score"]),
+            "rows": rows,
+            "months": [date.fromisoformat(month) for month in priority["months"]],
+            "indicators": indicators,
+        }
+
+    def inspection(self, coverage: dict) -> dict:
+        items = [
+            {
+                **item,
+                "score": _decimal(item["score"]),
+                "actions": [{**a, "levels": [self.level(v) for v in a["levels"]]} for a in item["actions"]],
+            }
+            for item in coverage["items"]
+        ]
+        return {**coverage, "items": items, "unanswered": [item["number"] for item in items if not item["answers"]]}
 
 
-def redact_pack(html: str, banner: str, redact_names: bool, head: str = "", extra_names: str = "") -> str:
-    """The pack's HTML as published: tools and internal links removed, names redacted if asked.
+def _series(stored: list[dict]) -> list[charts.YearSeries]:
+    return [charts.YearSeries(s["label"], [_decimal(v) for v in s["values"]]) for s in stored]
 
-    `banner` goes first inside <main>, `head` (a <style>) last inside <head>; neither is rewritten.
-    """
-    rewriter = PackRewriter(Redactor(replacements(extra_names)) if redact_names else keep_text, banner, head)
-    rewriter.feed(html)
-    rewriter.close()
-    return "".join(rewriter.out)
+
+def current_roles(people: dict) -> dict[str, str]:
+    """The public names of a pack's leads as they are now (one query): a role recorded after the pack was
+    frozen is used when it is published; a lead deleted since keeps the public name frozen with the pack."""
+    return {str(lead.pk): public_name(lead) for lead in Lead.objects.filter(pk__in=[int(pk) for pk in people])}
+
+
+def public_context(contents: dict, redact: bool) -> dict:
+    """A publication's template context from a frozen pack's contents; `redact`: people by role, no free text."""
+    roles = current_roles(contents["people"]) if redact else None
+    return PublicContext(contents, redact, roles).build()

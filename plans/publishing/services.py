@@ -1,23 +1,27 @@
 """Publishing a frozen board pack for a committee or the public, and withdrawing it.
 
-The published rendering is made once, at publication: the snapshot's HTML with
-names redacted (when the plan's setting says so), links into the tracker
-removed and a banner naming the audience, the period and the publication date.
-It is stored with the publication, so nothing that changes later (the plan,
-its leads, the setting) can alter or un-redact what was published.
+The published rendering is made once, at publication, from the snapshot's
+contents (the pack as data, frozen with it; plans.publishing.contents) by
+plans.publishing.redaction: people by role and no free text when the plan
+redacts. It never reads or rewrites the frozen HTML. It is stored with the
+publication, so nothing that changes later (the plan, its leads, the setting)
+can alter or un-redact what was published.
 """
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from plans.audit import acting_as
+from plans.board.pack import pack_stylesheets
 from plans.models import BoardPackSnapshot, Plan, Publication, PublishingSettings
-from plans.publishing.redaction import redact_pack
+from plans.publishing.contents import FORMAT
+from plans.publishing.redaction import public_context
+
+
+class NotPublishable(ValidationError):
+    """A pack frozen before packs were frozen as data: it cannot be published from data."""
 
 
 def settings_for(plan: Plan) -> PublishingSettings:
@@ -35,32 +39,40 @@ def clean_audience(text: str) -> str:
     return audience
 
 
+def publishable(snapshot: BoardPackSnapshot) -> bool:
+    """Was this pack frozen with its contents as data (packs frozen by older versions were not)?"""
+    return snapshot.contents.get("format") == FORMAT
+
+
 def publish(snapshot: BoardPackSnapshot, audience: str, user) -> Publication:
     """Publish this frozen pack for the audience; the user is recorded as its publisher."""
     audience = clean_audience(audience)
-    plan_settings = settings_for(snapshot.plan)
-    redact = plan_settings.redact_names
-    now = timezone.now()
+    if not publishable(snapshot):
+        raise NotPublishable(
+            f"Version {snapshot.version} of {snapshot.period.label} was frozen before packs could be published: "
+            f"reopen and close {snapshot.period.label} to freeze a new version, and publish that."
+        )
+    redact = settings_for(snapshot.plan).redact_names
     publication = Publication(
-        snapshot=snapshot, audience=audience, redacted=redact, published_at=now, published_by=user
+        snapshot=snapshot, audience=audience, redacted=redact, published_at=timezone.now(), published_by=user
     )
-    banner = render_to_string(
-        "plans/publishing/_banner.html", {"publication": publication, "snapshot": snapshot, "period": snapshot.period}
-    )
-    css = (Path(settings.BASE_DIR) / "static" / "css" / "publication.css").read_text(encoding="utf-8")
-    css += page_footer(f"Published {publication.published_at:%-d %B %Y} · reporting period {snapshot.period.label}")
-    publication.html = redact_pack(
-        snapshot.html, banner, redact, head=f"<style>{css}</style>", extra_names=plan_settings.other_names
-    )
+    publication.html = render_public(publication, snapshot, redact)
     with transaction.atomic(), acting_as(user):
         publication.save()
     return publication
 
 
-def page_footer(text: str) -> str:
-    """A printed footer on every page naming the publication date and period."""
-    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "")
-    return f'\n@page {{ @bottom-center {{ content: "{quoted}"; font: 8pt Arial, sans-serif; color: #505a5f; }} }}\n'
+def render_public(publication: Publication, snapshot: BoardPackSnapshot, redact: bool) -> str:
+    """The publication's page, from the snapshot's contents alone (see plans.publishing.redaction)."""
+    context = public_context(snapshot.contents, redact)
+    context.update(
+        publication=publication,
+        snapshot=snapshot,
+        snapshot_version=snapshot.version,
+        produced=snapshot.created,
+        stylesheets=pack_stylesheets("css/publication.css"),
+    )
+    return render_to_string("plans/publishing/public_pack.html", context)
 
 
 def withdraw(publication: Publication, user) -> Publication:

@@ -112,3 +112,16 @@ class EvidenceForm(forms.ModelForm):
         if not cleaned.get("file") and not cleaned.get("link"):
             raise ValidationError("Attach a file or give a link.")
         return cleaned
+
+
+class SignOffForm(forms.Form):
+    """The owner's decision on a submitted rating: approve it, or return it with a comment saying why."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return to lead")], required=False)
+    comment = forms.CharField(label="Comment", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") != "approve" and not data.get("comment"):
+            raise ValidationError("Say why you are returning the rating (Comment).")
+        return data

@@ -22,7 +22,7 @@ from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.audit import Actor
 from plans.models import Comment, Evidence, Rating
-from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, rating_initial
+from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, SignOffForm, rating_initial
 from plans.ratings.my_measures import build_rows, grouped, led_by, measures_with_context
 from plans.ratings.services import Conflict, Refused, save_rating, sign_off
 from plans.ratings.timeline import last_change, measure_timeline
@@ -289,11 +289,13 @@ class SignOffView(LoginRequiredMixin, View):
             raise Http404("No such rating.")
         if not permissions.can_sign_off(request.user, plan):
             raise PermissionDenied("Only the plan's owners can sign off ratings.")
-        approve = request.POST.get("decision") == "approve"
-        comment = request.POST.get("comment", "").strip()
-        if not approve and not comment:
-            messages.error(request, "Say why you are returning the rating (Comment).")
+        form = SignOffForm(request.POST)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = f"{form.fields[name].label}: " if name in form.fields else ""
+                messages.error(request, f"Nothing was changed. {label}{' '.join(errors)}")
             return HttpResponseRedirect(reverse("plan-signoff", args=[plan.slug]))
+        approve, comment = form.cleaned_data["decision"] == "approve", form.cleaned_data["comment"]
         try:
             sign_off(rating, approve=approve, comment=comment, by=Actor.of_request(request))
         except Refused as refusal:

@@ -552,7 +552,7 @@ class ImportPlanner:
     @staticmethod
     def priority_cell(value: object, title: str) -> tuple[int | None, str]:
         text = text_of(value).strip()
-        digits = "".join(ch for ch in text.split(".")[0].split(" ")[0] if ch.isdigit())
+        digits = "".join(ch for ch in text.split(".")[0].split(" ")[0] if ch.isdecimal())  # "²" is a digit, no int
         rest = text[len(text.split(".")[0]) + 1 :].strip() if "." in text else ""
         return (int(digits) if digits else None), (rest or title)
 
