@@ -34,9 +34,9 @@ from django.utils import timezone
 
 from plans.audit import acting_as
 from plans.board.as_at import load_state_as_at
+from plans.board.snapshots import freeze
 from plans.demo.synthetic import generate_plans
 from plans.models import (
-    BoardPackSnapshot,
     Comment,
     Evidence,
     Indicator,
@@ -174,9 +174,7 @@ def add_publications(plan: Plan, alice, size: Size) -> str:
     closed = list(plan.periods.filter(status=Period.Status.CLOSED).order_by("order"))
     tokens = []
     for n in range(size.packs):
-        snapshot = BoardPackSnapshot.objects.create(
-            plan=plan, period=closed[n % len(closed)], version=1 + n // len(closed), html="<main>Pack</main>"
-        )
+        snapshot = freeze(closed[n % len(closed)])  # the pack as closing a period stores it, data for publishing too
         tokens.append(publish(snapshot, f"Committee {n}", alice).token)
     return tokens[0]
 
