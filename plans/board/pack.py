@@ -131,8 +131,9 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None) -> 
     }
 
 
-def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None) -> str:
-    context = pack_context(plan, period)
+def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None, context: dict | None = None) -> str:
+    """The pack's HTML; `context`: pack_context's, when the caller has built it for other uses too."""
+    context = dict(context or pack_context(plan, period))
     context["snapshot_version"] = snapshot_version
     return render_to_string("plans/board/pack.html", context)
 

@@ -2,7 +2,8 @@
 
 However a period gets closed (the owners' period pages, the admin, a command),
 the post_save signal sees the status change from something else to "closed"
-and stores the rendered pack as a new BoardPackSnapshot version. Periods
+and stores the rendered pack, its figures and the committee report's data
+(plans.board.report) as a new BoardPackSnapshot version. Periods
 created already closed (imports, the demo loader) are history, not a closing,
 and get no snapshot.
 """
@@ -39,14 +40,16 @@ def acting_user():
 
 def freeze(period: Period) -> BoardPackSnapshot:
     """Store the pack for the period as its next version."""
-    from plans.board.pack import figures, render_pack
+    from plans.board.pack import figures, pack_context, render_pack
+    from plans.board.report import report_data
     from plans.board.state import load_state
 
     plan = period.plan
     with transaction.atomic():
         last = BoardPackSnapshot.objects.filter(period=period).order_by("-version").first()
         version = (last.version if last else 0) + 1
-        html = render_pack(plan, period, snapshot_version=version)
+        context = pack_context(plan, period)
+        html = render_pack(plan, period, snapshot_version=version, context=context)
         state = load_state(plan)
         return BoardPackSnapshot.objects.create(
             plan=plan,
@@ -54,5 +57,6 @@ def freeze(period: Period) -> BoardPackSnapshot:
             version=version,
             html=html,
             figures=figures(state, next(p for p in state.periods if p.pk == period.pk)),
+            report=report_data(plan, period, context=context),
             created_by=acting_user(),
         )

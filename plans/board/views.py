@@ -24,6 +24,7 @@ from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
 from plans.board.pack import pdf_from_html, render_pack
 from plans.board.pack_workbook import pack_workbook
+from plans.board.report import committee_report
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
 from plans.models import BoardPackSnapshot, IndicatorValue, Period, Recommendation
 from plans.views import MEASURES_PER_PAGE, recent_periods
@@ -160,6 +161,26 @@ class BoardPackWorkbookView(BoardPackMixin, View):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+
+
+class CommitteeReportView(BoardPackMixin, View):
+    """The committee report as a Word document; a closed period's is the one frozen with its pack.
+
+    `?redact=1` gives the version for publication (people by their roles, no officers' own words).
+    Rendered on the request; on a very large plan this is the call a background task would make.
+    """
+
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        redact = request.GET.get("redact") == "1"
+        content = committee_report(self.plan, period, snapshot=snapshot, redact=redact)
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} committee report {period.label}{version}{' redacted' if redact else ''}")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
         return response
 
 

@@ -11,7 +11,8 @@ class BoardPackSnapshot(models.Model):
 
     A period reopened and closed again gets a new version; every version is kept.
     `figures` holds the scores and each measure's rating, so the next pack can
-    say what changed since this one.
+    say what changed since this one; `report` the committee report's data
+    (plans.board.report), so the paper for a closed period is the one tabled.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_packs")
@@ -19,6 +20,11 @@ class BoardPackSnapshot(models.Model):
     version = models.PositiveIntegerField()
     html = models.TextField()
     figures = models.JSONField(default=dict)
+    report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the committee report says, as frozen; empty for packs frozen before reports were kept.",
+    )
     pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="Made on the first PDF download.")
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
