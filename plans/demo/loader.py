@@ -2,11 +2,16 @@
 
 Idempotent: scales, inspections and plans that already exist (by slug or key)
 are left as they are, so running it twice changes nothing and writes no history.
+
+The history tells the plans' own timeline, not the day the loader ran: a plan's
+rows are recorded at its start, each period's ratings (and the updates printed
+with the report's period) at that period's board, each indicator value at the
+end of its month (`plans.audit.history_dated`; the dates are in the fixtures).
 """
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,8 +19,9 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from plans.audit import acting_as
+from plans.audit import acting_as, history_dated
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import (
     Action,
@@ -108,6 +114,21 @@ class PlanBuilder:
         data = self.data
         inspection = Inspection.objects.get(key=data["inspection"])
         self.recommendations = {r.number: r for r in inspection.recommendations.all()}
+        self.dates = self.data.get("period_dates", {})
+        with history_dated(self.started()):
+            return self.build_plan(inspection)
+
+    def started(self) -> datetime | None:
+        """When the plan's rows are recorded: its `started` date, else its first period's board."""
+        first = self.data["periods"][0]
+        return _midday(self.data.get("started") or self.dates.get(first, {}).get("recorded"))
+
+    def recorded(self, period: Period) -> datetime | None:
+        """When the period's ratings were recorded: its board's date in the fixture (None: now)."""
+        return _midday(self.dates.get(period.label, {}).get("recorded"))
+
+    def build_plan(self, inspection: Inspection) -> Plan:
+        data = self.data
         plan = Plan.objects.create(
             slug=data["slug"],
             title=data["title"],
@@ -138,7 +159,18 @@ class PlanBuilder:
                 status = Period.Status.OPEN
             else:
                 status = Period.Status.PLANNED
-            periods.append(Period.objects.create(plan=self.plan, label=label, order=order, status=status))
+            dates = self.dates.get(label, {})
+            periods.append(
+                Period.objects.create(
+                    plan=self.plan,
+                    label=label,
+                    order=order,
+                    status=status,
+                    starts=dates.get("starts"),
+                    ends=dates.get("ends"),
+                )
+            )
+        self.reported = next(p for p in periods if p.label == open_label)  # the period the printed updates are in
         return periods
 
     def build_priority(self, data: dict) -> None:
@@ -166,17 +198,24 @@ class PlanBuilder:
             time_text=time_text,
             due_month=due.month,
             due_note=due.note,
-            progress_update=data.get("update") or "",
         )
         measure.leads.set([self.lead(name) for name in split_leads(measure.lead_text)])
         measure.officers.set([self.lead(name) for name in split_leads(measure.officer_text)])
         self.link(measure, measure.text)
+        update = data.get("update") or ""
         for period, value in zip(self.periods, data.get("ratings", []), strict=False):
             level = self.plan.scale.level_for(str(value)) if value not in (0, "0", "", None) else None
             if level is not None:
-                Rating.objects.create(measure=measure, period=period, level=level)
+                with history_dated(self.recorded(period)):
+                    Rating.objects.create(
+                        measure=measure, period=period, level=level, update=update if period == self.reported else ""
+                    )
             elif value not in (0, "0", "", None):
                 raise ValueError(f'Measure "{measure}": rating "{value}" is not on the scale {self.plan.scale.slug}')
+        if update:  # the progress update as printed is the report period's, written when it was rated
+            with history_dated(self.recorded(self.reported)):
+                measure.progress_update = update
+                measure.save()
 
     def build_indicator(self, priority: Priority, order: int, data: dict) -> None:
         indicator = Indicator.objects.create(
@@ -196,7 +235,9 @@ class PlanBuilder:
         for month_name, value in (data.get("values") or {}).items():
             if value is not None:
                 month = date(year, MONTH_NUMBERS[month_name], 1)
-                IndicatorValue.objects.create(indicator=indicator, month=month, value=_decimal(value))
+                month_end = month.replace(day=calendar.monthrange(year, month.month)[1])
+                with history_dated(_midday(month_end)):  # a month's figure is known when the month is out
+                    IndicatorValue.objects.create(indicator=indicator, month=month, value=_decimal(value))
 
     def build_published_scores(self) -> None:
         summary = self.data.get("published_summary")
@@ -229,6 +270,11 @@ class PlanBuilder:
                 self.report.unmatched_references.append(f"{self.plan.slug}: recommendation {number} in “{text[:50]}”")
         if found:
             record.recommendations.add(*found)
+
+
+def _midday(day: date | None) -> datetime | None:
+    """Noon on a day the fixtures give (they give days, not times), in the site's time zone."""
+    return None if day is None else timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _decimal(value) -> Decimal | None:
