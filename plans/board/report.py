@@ -130,6 +130,7 @@ def report_data(plan: Plan, period: Period, state=None, context: dict | None = N
         "coverage": [
             {
                 "inspection": str(ic.inspection),
+                "name": inspection_name(ic.inspection),
                 "title": ic.inspection.title,
                 "recommendations": [
                     {
@@ -240,6 +241,12 @@ def appendix_row(row: dict, people: dict) -> dict:
         # What the pack prints: the update given with this period's rating, else the measure's latest.
         "update": (current.update if current and current.update else "") or measure.progress_update,
     }
+
+
+def inspection_name(inspection) -> str:
+    """ "the Ofsted inspection of Thurrock Council, May 2016", as a sentence names it."""
+    when = f", {inspection.published:%B %Y}" if inspection.published else ""
+    return f"the {inspection.body} inspection of {inspection.council}{when}"
 
 
 def period_facts(period: Period) -> dict:

@@ -244,8 +244,9 @@ class ReportWriter:
             unanswered = [str(r["number"]) for r in inspection["recommendations"] if not r["measures"]]
             gap = f"; not answered: {', '.join(unanswered)}" if unanswered else ""
             items.append(
-                f"That the board note that {total - len(unanswered)} of the {total} recommendations of the "
-                f"{inspection['inspection']} are answered by at least one action{gap} (section 6)."
+                f"That the board note that {total - len(unanswered)} of the {total} recommendations of "
+                f"{inspection.get('name') or inspection['inspection']} are answered by at least one action{gap} "
+                "(section 6)."
             )
         for number, text in enumerate(items, start=1):
             self.numbered(f"1.{number}", text)
@@ -280,7 +281,11 @@ class ReportWriter:
             "out; the overall score is the mean of the priority scores; both rounded half-up to one decimal.",
         )
         previous = self.previous or "–"
-        self.caption(f"RAG summary of all areas, {previous} and {self.label}")
+        self.caption(
+            f"RAG summary of all areas, {previous} and {self.label}"
+            if self.previous
+            else f"RAG summary of all areas, {self.label}"
+        )
         table = self.table(
             ["Priority", f"Previous period\n{previous}", f"Current period\n{self.label}", "Change", "Rated"],
             [7.4, 2.9, 2.9, 2.2, 1.6],
@@ -459,7 +464,7 @@ class ReportWriter:
         rating_width = 2.1 if len(periods) <= 4 else 1.7
         update_width = (6.0 if len(periods) <= 3 else 4.5) if updates else 0.0
         rest = LANDSCAPE_WIDTH - rating_width * len(periods) - update_width
-        weights = [3.0, 3.0, 4.0, 2.0, 2.0, 1.4]
+        weights = [3.0, 3.0, 4.0, 2.0, 2.4, 1.3]
         widths = [rest * w / sum(weights) for w in weights] + [rating_width] * len(periods)
         if updates:
             widths.append(update_width)
