@@ -1,4 +1,4 @@
-"""The committee report's pages (the .docx through LibreOffice and pdftoppm) and the as-at banner, into docs/screenshots/.
+"""The committee report's pages (its .docx through LibreOffice, then pdftoppm) and the as-at banner, as PNGs.
 
 Usage: .venv/bin/python docs/screenshots/report_screenshots.py [http://127.0.0.1:8000]
 (needs a running server with the demo loaded, LibreOffice's Writer and pdftoppm).
@@ -33,12 +33,11 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        pdf = Path(tmp) / "report.pdf"
         for number in REPORT_PAGES:
             out = HERE / f"committee-report-page-{number}"
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "80", "-f", str(number), "-l", str(number), "-singlefile", Path(tmp) / "report.pdf", out],
-                check=True,
-            )
+            page_range = ["-f", str(number), "-l", str(number)]
+            subprocess.run(["pdftoppm", "-png", "-r", "80", *page_range, "-singlefile", pdf, out], check=True)
             print("wrote", out.with_suffix(".png"))
 
 
