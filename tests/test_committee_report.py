@@ -305,3 +305,14 @@ def test_libreoffice_converts_the_report_to_pdf(thurrock, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "RAG summary of all areas, Initial and 01/18" in text
     assert "Appendix 1: Children's Social Care Development Plan 2017-19" in text
+
+
+def test_text_word_cannot_hold_does_not_stop_the_report(client, alice, thurrock):
+    """An update pasted from Word can carry a vertical tab (\\x0b), which a .docx may not contain."""
+    rating = Rating.objects.get(period__label="01/18", measure__text="Senior Management structure established")
+    with acting_as(alice):
+        rating.update = "Costed structure in place.\x0bSigned off by the board."
+        rating.save()
+    client.force_login(alice)
+    first = appendix_tables(download(client, thurrock, period="01/18"))[0].rows[1].cells
+    assert first[-1].text == "Costed structure in place. Signed off by the board."

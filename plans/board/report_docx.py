@@ -14,17 +14,19 @@ never by searching text, and officers' own words (progress updates, reasons)
 are left out.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from django.utils.text import Truncator
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from plans.rollup.rules import level_reached
@@ -112,8 +114,8 @@ class ReportWriter:
         self.tables += 1
         self.para(f"Table {self.tables}: {text}", style="Caption")
 
-    def table(self, headings: list[str], widths: list[float]):
-        return _table(self.doc, headings, widths)
+    def table(self, headings: list[str], widths: list[float], heading_style: str = "Table Heading") -> "ReportTable":
+        return ReportTable(self.doc, headings, widths, heading_style)
 
     def measure_text(self, ref: dict) -> str:
         leads = self.audience.people(ref["lead_text"], ref["leads"])
@@ -147,11 +149,9 @@ class ReportWriter:
             ("Produced", self.produced()),
             ("This version", self.version_note()),
         ]
-        table = _table(self.doc, [], [4.0, PORTRAIT_WIDTH - 4.0])
+        table = self.table([], [4.0, PORTRAIT_WIDTH - 4.0])
         for name, value in facts:
-            cells = table.add_row().cells
-            _write(cells[0], name, "Table Heading")
-            _write(cells[1], value)
+            table.add(Cell.text(name, "Table Heading"), Cell.text(value))
 
     def report_of(self) -> str:
         plan = self.data["plan"]
@@ -268,9 +268,7 @@ class ReportWriter:
         self.caption("The rating scale")
         table = self.table(["Rating", "What it means"], [5.0, PORTRAIT_WIDTH - 5.0])
         for level in self.levels:
-            cells = table.add_row().cells
-            _rating(cells[0], [level["value"], level["label"], level["colour"]])
-            _write(cells[1], level["description"])
+            table.add(Cell.rating([level["value"], level["label"], level["colour"]]), Cell.text(level["description"]))
 
     def summary(self) -> None:
         data = self.data
@@ -291,18 +289,21 @@ class ReportWriter:
             [7.4, 2.9, 2.9, 2.2, 1.6],
         )
         for row in data["summary"]:
-            cells = table.add_row().cells
-            _write(cells[0], f"{row['number']}. {row['title']}")
-            self.score(cells[1], row["previous"])
-            self.score(cells[2], row["current"])
-            _write(cells[3], _arrow(row["direction"], row["change"]))
-            _write(cells[4], f"{row['rated']} of {row['measures']}")
-        cells = table.add_row().cells
-        _write(cells[0], "Overall", "Table Heading")
-        self.score(cells[1], data["overall"]["previous"])
-        self.score(cells[2], data["overall"]["current"])
-        _write(cells[3], _arrow(data["overall"]["direction"], data["overall"]["change"]))
-        _write(cells[4], f"{data['rated']} of {data['measures']}")
+            table.add(
+                Cell.text(f"{row['number']}. {row['title']}"),
+                self.score(row["previous"]),
+                self.score(row["current"]),
+                Cell.text(_arrow(row["direction"], row["change"])),
+                Cell.text(f"{row['rated']} of {row['measures']}"),
+            )
+        overall = data["overall"]
+        table.add(
+            Cell.text("Overall", "Table Heading"),
+            self.score(overall["previous"]),
+            self.score(overall["current"]),
+            Cell.text(_arrow(overall["direction"], overall["change"])),
+            Cell.text(f"{data['rated']} of {data['measures']}"),
+        )
         self.numbered(
             "3.2",
             f"{data['rated']} of {data['measures']} measures were rated in {self.label}; "
@@ -318,15 +319,15 @@ class ReportWriter:
             for text in differences:
                 self.para(text, style="List Bullet")
 
-    def score(self, cell, score: dict) -> None:
+    def score(self, score: dict) -> "Cell":
         """A score cell: the number and its level's word, shaded with that level's colour; a printed slip flagged."""
         level = self.level_at(score["score"])
-        _write(cell, score["score"] or "–", "Table Heading")
+        paragraphs = [Para(score["score"] or "–", "Table Heading")]
         if level:
-            _paragraph(cell, level["label"], "Table Text")
-            _shade(cell, level["colour"])
+            paragraphs.append(Para(level["label"]))
         if score["differs"]:
-            _flag(_paragraph(cell, "", "Table Text"), f"published {score['published']}")
+            paragraphs.append(Para(f"published {score['published']}", flag=True))
+        return Cell(paragraphs, colour=level["colour"] if level else None)
 
     def changes(self) -> None:
         data = self.data
@@ -363,12 +364,11 @@ class ReportWriter:
                 widths = [5.4, 2.4, 2.4, PORTRAIT_WIDTH - 10.2]
             table = self.table(headings, widths)
             for item in priority["measures"]:
-                cells = table.add_row().cells
-                _write(cells[0], self.measure_text(item["measure"]))
-                _rating(cells[1], item["before"])
-                _rating(cells[2], item["after"])
+                cells = [Cell.text(self.measure_text(item["measure"])), Cell.rating(item["before"])]
+                cells.append(Cell.rating(item["after"]))
                 if not self.audience.redact:
-                    _write(cells[3], _why(item["reason"], item["update"]))
+                    cells.append(Cell.text(_why(item["reason"], item["update"])))
+                table.add(*cells)
 
     def attention(self) -> None:
         data = self.data
@@ -378,11 +378,12 @@ class ReportWriter:
         if data["overdue"]:
             table = self.table(["Priority", "Success measure", "Due", f"Rating {self.label}"], [1.6, 9.4, 2.2, 3.8])
             for item in data["overdue"]:
-                cells = table.add_row().cells
-                _write(cells[0], str(item["measure"]["priority"]))
-                _write(cells[1], self.measure_text(item["measure"]))
-                _write(cells[2], _month(item["due"]))
-                _rating(cells[3], item["rating"])
+                table.add(
+                    Cell.text(str(item["measure"]["priority"])),
+                    Cell.text(self.measure_text(item["measure"])),
+                    Cell.text(_month(item["due"])),
+                    Cell.rating(item["rating"]),
+                )
         else:
             self.para("None.")
         self.para(f"Challenges the board should ask about ({len(data['challenges'])})", style="Heading 2")
@@ -393,11 +394,12 @@ class ReportWriter:
         if data["challenges"]:
             table = self.table(["Priority", "Flag", "Why", "Success measure"], [1.6, 2.4, 6.0, 7.0])
             for item in data["challenges"]:
-                cells = table.add_row().cells
-                _write(cells[0], str(item["measure"]["priority"]))
-                _write(cells[1], CHALLENGE_NAMES.get(item["kind"], item["kind"]))
-                _write(cells[2], item["text"])
-                _write(cells[3], self.measure_text(item["measure"]))
+                table.add(
+                    Cell.text(str(item["measure"]["priority"])),
+                    Cell.text(CHALLENGE_NAMES.get(item["kind"], item["kind"])),
+                    Cell.text(item["text"]),
+                    Cell.text(self.measure_text(item["measure"])),
+                )
         else:
             self.para("Nothing flagged.")
 
@@ -418,19 +420,19 @@ class ReportWriter:
                 paragraph.add_run(".")
             table = self.table(["No.", "Recommendation", "Answered by", f"Score {self.label}"], [1.2, 9.8, 3.4, 2.6])
             for item in items:
-                cells = table.add_row().cells
-                _write(cells[0], str(item["number"]))
-                _write(cells[1], Truncator(item["text"]).words(40, truncate=" …"))
                 if item["measures"]:
-                    _write(
-                        cells[2],
+                    answered = Cell.text(
                         f"{_count(item['measures'], 'measure')} in {_count(item['actions'], 'action')}; "
-                        f"{item['rated']} rated",
+                        f"{item['rated']} rated"
                     )
                 else:
-                    _write(cells[2], "")
-                    _flag(cells[2].paragraphs[0], "Not answered by any action")
-                self.score(cells[3], {"score": item["score"], "published": None, "differs": False})
+                    answered = Cell([Para("Not answered by any action", flag=True)])
+                table.add(
+                    Cell.text(str(item["number"])),
+                    Cell.text(Truncator(item["text"]).words(40, truncate=" …")),
+                    answered,
+                    self.score({"score": item["score"], "published": None, "differs": False}),
+                )
 
     def appendices(self) -> None:
         self.para("7. Appendices", style="Heading 1")
@@ -468,28 +470,31 @@ class ReportWriter:
         widths = [rest * w / sum(weights) for w in weights] + [rating_width] * len(periods)
         if updates:
             widths.append(update_width)
-        table = _table(self.doc, headings, widths, heading_style="Appendix Heading")
-        spans: dict[str, list] = {"outcome": [], "action": []}
-        for row in rows:
-            cells = table.add_row().cells
-            for column, key in ((0, "outcome"), (1, "action")):
-                span = spans[key]
-                if span and span[-1][0] == row[f"{key}_id"]:
-                    span[-1][2] = cells[column]  # the same outcome (action) as the row above: one merged cell
-                else:
-                    span.append([row[f"{key}_id"], cells[column], cells[column]])
-                    _write(cells[column], row[key], "Appendix Text")
-            _write(cells[2], row["text"], "Appendix Text")
-            _write(cells[3], self.audience.people(row["lead_text"], row["leads"]), "Appendix Text")
-            _write(cells[4], self.audience.people(row["officer_text"], row["officers"]), "Appendix Text")
-            _write(cells[5], row["time"], "Appendix Text")
-            for index, rating in enumerate(row["ratings"]):
-                _rating(cells[6 + index], rating, "Appendix Text")
+        table = self.table(headings, widths, heading_style="Appendix Heading")
+        for index, row in enumerate(rows):
+            before = rows[index - 1] if index else None
+            after = rows[index + 1] if index + 1 < len(rows) else None
+            cells = [
+                _merged(row, before, after, "outcome"),  # the same outcome (action) as the next rows: one merged cell
+                _merged(row, before, after, "action"),
+                Cell.text(row["text"], APPENDIX),
+                Cell.text(self.audience.people(row["lead_text"], row["leads"]), APPENDIX),
+                Cell.text(self.audience.people(row["officer_text"], row["officers"]), APPENDIX),
+                Cell.text(row["time"], APPENDIX),
+            ]
+            cells += [Cell.rating(rating, APPENDIX) for rating in row["ratings"]]
             if updates:
-                _write(cells[-1], row["update"], "Appendix Text")
-        for span in (*spans["outcome"], *spans["action"]):
-            if span[1] is not span[2]:
-                span[1].merge(span[2])
+                cells.append(Cell.text(row["update"], APPENDIX))
+            table.add(*cells)
+
+
+def _merged(row: dict, before: dict | None, after: dict | None, key: str) -> "Cell":
+    """An outcome or action cell: its text on its first row, merged down over the rows that share it."""
+    same_as_before = before is not None and before[f"{key}_id"] == row[f"{key}_id"]
+    same_as_after = after is not None and after[f"{key}_id"] == row[f"{key}_id"]
+    if same_as_before:
+        return Cell([Para("", APPENDIX)], merge="continue")
+    return Cell.text(row[key], APPENDIX, merge="restart" if same_as_after else None)
 
 
 # The document's styles, page and properties
@@ -571,76 +576,100 @@ def _properties(document, data: dict) -> None:
     core.keywords = "improvement plan; RAG; board report"
 
 
-# Tables and cells
+# Tables and cells: each row is written as one piece of XML (python-docx builds a cell element by element, which
+# took half a minute for a 1,000-measure plan's appendix).
+
+APPENDIX = "Appendix Text"
+INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _table(document, headings: list[str], widths: list[float], heading_style: str = "Table Heading"):
-    """A "Table Grid" table with a header row repeated on every page (no header row when `headings` is empty)."""
-    table = document.add_table(rows=1 if headings else 0, cols=len(widths))
-    table.style = "Table Grid"
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    if headings:
-        row = table.rows[0]
-        header = row._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header.append(repeat)
-        for cell, heading in zip(row.cells, headings, strict=True):
-            _write(cell, heading, heading_style)
-    return table
+@dataclass(frozen=True)
+class Para:
+    """A paragraph in a cell: its text in one of the report's styles, or as a flag ("published 2.9")."""
+
+    text: str
+    style: str = "Table Text"
+    flag: bool = False
 
 
-def _write(cell, text: str, style: str = "Table Text") -> None:
-    """Text into a cell, a paragraph per line, in the given style."""
-    lines = (text or "").split("\n")
-    first = cell.paragraphs[0]
-    _style(first, style)
-    first.add_run(lines[0])
-    for line in lines[1:]:
-        _paragraph(cell, line, style)
+@dataclass(frozen=True)
+class Cell:
+    paragraphs: list[Para]
+    colour: str | None = None  # a level's colour: the cell is shaded with its fill
+    merge: str | None = None  # "restart" or "continue": one cell down several rows
+
+    @classmethod
+    def text(cls, text: str | None, style: str = "Table Text", merge: str | None = None) -> "Cell":
+        """Text, a paragraph per line."""
+        return cls([Para(line, style) for line in (text or "").split("\n")], merge=merge)
+
+    @classmethod
+    def rating(cls, rating: list | None, style: str = "Table Text") -> "Cell":
+        """A rating: "4 Completed, being monitored" on its level's colour; blank when not rated."""
+        if rating is None:
+            return cls([Para("", style)])
+        value, label, colour = rating
+        return cls([Para(f"{value} {label}", style)], colour=colour)
+
+    def xml(self, width: int) -> str:
+        properties = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+        if self.merge:
+            properties += '<w:vMerge w:val="restart"/>' if self.merge == "restart" else "<w:vMerge/>"
+        if fill := LEVEL_FILLS.get(self.colour or ""):
+            properties += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+        return f"<w:tc><w:tcPr>{properties}</w:tcPr>{''.join(_paragraph_xml(p) for p in self.paragraphs)}</w:tc>"
+
+
+def _paragraph_xml(paragraph: Para) -> str:
+    style = "Table Text" if paragraph.flag else paragraph.style
+    run = ""
+    if paragraph.text:
+        flag = '<w:rPr><w:rStyle w:val="Flag"/></w:rPr>' if paragraph.flag else ""
+        run = f'<w:r>{flag}<w:t xml:space="preserve">{escape(_xml_text(paragraph.text))}</w:t></w:r>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{_style_id(style)}"/></w:pPr>{run}</w:p>'
+
+
+class ReportTable:
+    """A "Table Grid" table of fixed column widths with a header row repeated on every page."""
+
+    def __init__(self, document, headings: list[str], widths: list[float], heading_style: str = "Table Heading"):
+        self.table = document.add_table(rows=0, cols=len(widths))
+        self.table.style = "Table Grid"
+        self.table.autofit = False
+        for column, width in zip(self.table.columns, widths, strict=True):
+            column.width = Cm(width)
+        self.widths = [Cm(width).twips for width in widths]
+        if headings:
+            self.add(*(Cell.text(heading, heading_style) for heading in headings), header=True)
+
+    def add(self, *cells: Cell, header: bool = False) -> None:
+        row = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+        row += "".join(cell.xml(width) for cell, width in zip(cells, self.widths, strict=True))
+        self.table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}>{row}</w:tr>"))
 
 
 def _paragraph(container, text: str, style: str):
-    """A new paragraph in the document or a cell, in a style of the report's."""
-    paragraph = container.add_paragraph(text)
-    _style(paragraph, style)
+    """A new paragraph in the document, in a style of the report's."""
+    paragraph = container.add_paragraph(_xml_text(text))
+    paragraph._p.get_or_add_pPr().style = _style_id(style)
     return paragraph
 
 
-def _style(paragraph, style: str) -> None:
-    """Name the paragraph's style by its id (python-docx's setter looks the name up among every style each time,
-    the better part of the time a 97-measure report took). Ids are the names without spaces ("Heading 1" is
-    "Heading1"), as python-docx's template and add_style make them."""
-    paragraph._p.get_or_add_pPr().style = style.replace(" ", "")
+def _style_id(style: str) -> str:
+    """A style's id: its name without spaces ("Heading 1" is "Heading1"), as python-docx's template and add_style
+    make them. Naming the id saves the setter's look-up of the name among every style, each time."""
+    return style.replace(" ", "")
+
+
+def _xml_text(text: str) -> str:
+    """Text Word can hold: control characters (a vertical tab pasted from Word into an update) become spaces."""
+    return INVALID_XML.sub(" ", text or "")
 
 
 def _flag(paragraph, text: str) -> None:
     """A run of text in the "Flag" character style: a printed slip, an unanswered recommendation."""
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_xml_text(text))
     run._r.get_or_add_rPr().style = "Flag"
-
-
-def _rating(cell, rating: list | None, style: str = "Table Text") -> None:
-    """A rating cell: "4 Completed, being monitored" on its level's colour; blank when not rated."""
-    if rating is None:
-        _write(cell, "", style)
-        return
-    value, label, colour = rating
-    _write(cell, f"{value} {label}", style)
-    _shade(cell, colour)
-
-
-def _shade(cell, colour: str) -> None:
-    fill = LEVEL_FILLS.get(colour)
-    if not fill:
-        return
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
 
 
 # Words
