@@ -466,7 +466,7 @@ class ReportWriter:
         rating_width = 2.1 if len(periods) <= 4 else 1.7
         update_width = (6.0 if len(periods) <= 3 else 4.5) if updates else 0.0
         rest = LANDSCAPE_WIDTH - rating_width * len(periods) - update_width
-        weights = [3.0, 3.0, 4.0, 2.0, 2.4, 1.3]
+        weights = [3.0, 3.0, 4.0, 2.0, 2.3, 1.5]
         widths = [rest * w / sum(weights) for w in weights] + [rating_width] * len(periods)
         if updates:
             widths.append(update_width)
