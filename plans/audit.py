@@ -5,13 +5,16 @@ user, and the source is "web" or "admin" by the request's path. Commands,
 imports and the demo loader have no request, so they run their writes inside
 `acting_as(user, source=…)` (or an `Actor`'s `recording()`), which gives the
 history the same answers. The write door (plans/ratings/services.py,
-plans/owner/structure.py) takes an `Actor` and records with it.
+plans/owner/structure.py) takes an `Actor` and records with it. A history row is dated
+when it is written, except inside `history_dated(when)`: the demo loader
+records each reporting period's ratings at that period's board.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -19,9 +22,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 if TYPE_CHECKING:
     from plans.permissions import Someone
@@ -109,6 +115,49 @@ class Actor:
     def recording(self) -> Iterator[None]:
         with acting_as(self.user, source=self.source):
             yield
+
+
+class _Clock:
+    """The date history_dated stamps, a microsecond later for each row, so rows keep the order they were
+    written in (a measure's creation, then its leads…) and no two of an object's rows tie on their date,
+    which the "latest row before a date" reading (simple-history's latest_of_each) needs."""
+
+    def __init__(self, when: datetime):
+        self.when = when
+        self.ticks = 0
+
+    def next(self) -> datetime:
+        self.ticks += 1
+        return self.when + timedelta(microseconds=self.ticks)
+
+
+_history_clock: ContextVar[_Clock | None] = ContextVar("history_clock", default=None)
+
+
+@contextmanager
+def history_dated(when: datetime | None) -> Iterator[None]:
+    """Date every history row written inside the block at `when` (None: when it is written, as usual).
+
+    For recording the past as it happened (the demo's 2017-18 timeline), never for a change made now.
+    """
+    token = _history_clock.set(_Clock(when) if when is not None else None)
+    try:
+        yield
+    finally:
+        _history_clock.reset(token)
+
+
+def history_now() -> datetime:
+    """The moment a history row written now records: now, or inside `history_dated` the moment given there."""
+    clock = _history_clock.get()
+    return clock.next() if clock is not None else timezone.now()
+
+
+@receiver(pre_create_historical_record)
+def _date_history_row(sender: type, history_instance: Any, **kwargs: Any) -> None:
+    clock = _history_clock.get()
+    if clock is not None:
+        history_instance.history_date = clock.next()
 
 
 def system_user() -> AbstractBaseUser:

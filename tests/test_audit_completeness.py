@@ -6,7 +6,9 @@ which rows were created, changed or deleted, and checks the history written
 in between: every changed row has a history row, every history row belongs to
 a changed row and names the actor, and a row gets one history row for its
 fields plus at most one per many-to-many set that changed (simple-history
-records a set change as its own row) — never duplicates.
+records a set change as its own row) — never duplicates. The demo loader
+replays a plan's story: a measure's printed progress update is recorded at its
+period's board, months after the measure, so such a measure has one more.
 
 To add a way of changing data, add a function
 `def case_name(client, users)` doing it as `users[ACTOR]`, and a line in CASES.
@@ -302,6 +304,13 @@ SOURCES = {
 NOTHING_WRITTEN = {load_demo_again_changes_nothing, import_an_unchanged_export_with_the_command, post_to_the_data_api}
 
 
+def replayed_update(change, key, after) -> int:
+    """1 for a measure load_demo created and then gave its printed update at the report period's board."""
+    if change is not load_demo_as_a_named_user or key[0] != "plans.Measure" or key not in after:
+        return 0
+    return int(bool(dict(after[key][0]).get("progress_update")))
+
+
 @pytest.fixture(autouse=True)
 def uploads_in_tmp(settings, tmp_path):
     settings.VAR_DIR = tmp_path
@@ -329,7 +338,7 @@ def test_each_way_of_changing_data_writes_one_history_row_per_change_by_the_acto
             for name in (before.get(key, [None, {}])[1].keys() | after.get(key, [None, {}])[1].keys())
             if before.get(key, [None, {}])[1].get(name, set()) != after.get(key, [None, {}])[1].get(name, set())
         )
-        assert count <= 1 + sets_changed, f"{key}: {count} history rows for one change"
+        assert count <= 1 + sets_changed + replayed_update(change, key, after), f"{key}: {count} history rows"
     if change in NOTHING_WRITTEN:
         assert not written, "nothing changed, so no history"
     else:

@@ -84,3 +84,12 @@ def test_direction_of_travel_follows_polarity(previous, latest, higher_is_better
 def test_change_between_periods():
     assert rollup.change(Decimal("2.0"), Decimal("2.6")) == Decimal("0.6")
     assert rollup.change(None, Decimal("2.6")) is None
+
+
+@pytest.mark.parametrize(
+    ("score", "reached"),
+    [("2.6", 2), ("3.0", 3), ("2.9", 2), ("1.5", 1), ("5.0", 5), ("0.5", None), (None, None)],
+)
+def test_a_score_takes_the_level_it_has_reached(score, reached):
+    """The published summary's 2.6 reads as level 2 (started, some delay); 3.0 has reached on track."""
+    assert rollup.level_reached(None if score is None else Decimal(score), [1, 2, 3, 4, 5]) == reached

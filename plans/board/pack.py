@@ -119,7 +119,7 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None, las
             }
         )
     if last is LATEST:
-        last = BoardPackSnapshot.objects.filter(plan=plan).defer("html", "contents", "pdf").first()
+        last = BoardPackSnapshot.objects.filter(plan=plan).defer("html", "contents", "report", "pdf").first()
     return {
         "plan": plan,
         "period": period,
@@ -151,7 +151,7 @@ def frozen_pack_context(plan: Plan, period: Period, snapshot: BoardPackSnapshot)
 
 def render_pack(plan: Plan, period: Period, snapshot_version: int | None = None, context: dict | None = None) -> str:
     """The pack's HTML; `context`, when the caller has built it already (freezing stores it as data too)."""
-    context = pack_context(plan, period) if context is None else context
+    context = dict(pack_context(plan, period) if context is None else context)
     context["snapshot_version"] = snapshot_version
     return render_to_string("plans/board/pack.html", context)
 

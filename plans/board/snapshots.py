@@ -2,8 +2,9 @@
 
 However a period gets closed (the owners' period pages, the admin, a command),
 the post_save signal sees the status change from something else to "closed"
-and stores the rendered pack as a new BoardPackSnapshot version, with the
-same pack as data for publishing (plans.publishing.contents). Periods
+and stores the rendered pack, its figures, the same pack as data for publishing
+(plans.publishing.contents) and the committee report's data (plans.board.report)
+as a new BoardPackSnapshot version. Periods
 created already closed (imports, the demo loader) are history, not a closing,
 and get no snapshot.
 """
@@ -39,8 +40,10 @@ def acting_user():
 
 
 def freeze(period: Period) -> BoardPackSnapshot:
-    """Store the pack for the period as its next version: its HTML, and the same pack as data for publishing."""
+    """Store the pack for the period as its next version: its HTML, its figures, the same pack as data for
+    publishing, and the committee report's data."""
     from plans.board.pack import figures, pack_context, render_pack
+    from plans.board.report import report_data
     from plans.board.state import load_state
     from plans.publishing.contents import pack_contents
 
@@ -58,5 +61,6 @@ def freeze(period: Period) -> BoardPackSnapshot:
             html=html,
             figures=figures(state, next(p for p in state.periods if p.pk == period.pk)),
             contents=pack_contents(context),
+            report=report_data(plan, period, context=context),
             created_by=acting_user(),
         )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("pack/", views.BoardPackView.as_view(), name="board-pack"),
     path("pack.pdf", views.BoardPackPdfView.as_view(), name="board-pack-pdf"),
     path("pack.xlsx", views.BoardPackWorkbookView.as_view(), name="board-pack-xlsx"),
+    path("report.docx", views.CommitteeReportView.as_view(), name="board-report-docx"),
     path("coverage/", views.CoverageView.as_view(), name="board-coverage"),
     path("coverage/<int:pk>/", views.EvidenceView.as_view(), name="board-evidence"),
     path("indicators/", views.IndicatorsIndexView.as_view(), name="board-indicators-index"),

@@ -1,7 +1,5 @@
 """The board's pages: dashboard, indicators, recommendations coverage, the board pack. Glue only."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,44 +16,37 @@ from django.views.generic import RedirectView, TemplateView
 from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.board import charts
-from plans.board.as_at import end_of_day, load_state_as_at
+from plans.board.as_at import load_state_as_at
 from plans.board.coverage import plan_coverage
 from plans.board.evidence import evidence
-from plans.board.forms import PackQueryForm
+from plans.board.forms import AsAt, AsAtForm, PackQueryForm
 from plans.board.indicator_entry import record_value
 from plans.board.indicator_table import indicator_rows
 from plans.board.pack import frozen_pack_context, pack_context, render_pack
 from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
+from plans.board.report import committee_report
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
 from plans.models import BoardPackSnapshot, IndicatorValue, PackRender, Period, Recommendation
 from plans.query import cleaned
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
-def read_as_at(request) -> tuple[date | None, str | None]:
-    """The `as_at` GET parameter as a date, or an error naming the field."""
-    text = request.GET.get("as_at", "").strip()
-    if not text:
-        return None, None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None, f"As at: “{text}” is not a date; use the form 2018-02-28."
-    if day > date.today():
-        return None, "As at: the date must be today or earlier."
-    return day, None
+def read_as_at(request) -> AsAt | None:
+    """The moment ?as_at= (and ?time=) ask for, or None; a bad value is a message naming the field."""
+    form = AsAtForm(request.GET)
+    for error in form.messages():
+        messages.error(request, error)
+    return form.chosen()
 
 
 class ComparisonMixin(PlanAccessMixin):
-    """Reads ?previous=&current= (period labels) and ?as_at= (a date) into self.comparison."""
+    """Reads ?previous=&current= (period labels) and ?as_at= (a day or a moment) into self.comparison."""
 
     def get_comparison(self):
         request = self.request
-        day, error = read_as_at(request)
-        if error:
-            messages.error(request, error)
-        state = load_state_as_at(self.plan, end_of_day(day)) if day else None
+        as_at = read_as_at(request)
+        state = load_state_as_at(self.plan, as_at.moment) if as_at else None
         periods = state.periods if state else list(self.plan.periods.all())
         previous, current = default_periods(self.plan, periods)
         for name in ("previous", "current"):
@@ -71,7 +62,7 @@ class ComparisonMixin(PlanAccessMixin):
         if state is None:  # live: read the ratings of the compared periods only
             rated = compared_periods(self.plan, periods, previous, current)
             state = load_state(self.plan, periods, rated=rated, upto=current)
-        return compare(state, previous, current), day
+        return compare(state, previous, current), as_at
 
 
 class DashboardView(ComparisonMixin, TemplateView):
@@ -80,9 +71,10 @@ class DashboardView(ComparisonMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        comparison, day = self.get_comparison()
-        packs = BoardPackSnapshot.objects.filter(plan=self.plan).select_related("period", "created_by").defer("html")
-        context.update(c=comparison, as_at=day, levels=comparison.state.levels, frozen_packs=packs.defer("figures"))
+        comparison, as_at = self.get_comparison()
+        packs = BoardPackSnapshot.objects.filter(plan=self.plan).select_related("period", "created_by")
+        packs = packs.defer("html", "contents", "report", "pdf")
+        context.update(c=comparison, as_at=as_at, levels=comparison.state.levels, frozen_packs=packs.defer("figures"))
         context.update(self.list_lengths())
         return context
 
@@ -184,6 +176,26 @@ class BoardPackWorkbookView(BoardPackMixin, View):
         return response
 
 
+class CommitteeReportView(BoardPackMixin, View):
+    """The committee report as a Word document; a closed period's is the one frozen with its pack.
+
+    `?redact=1` gives the version for publication (people by their roles, no officers' own words).
+    Rendered on the request; on a very large plan this is the call a background task would make.
+    """
+
+    def get(self, request, *args, **kwargs):
+        period, snapshot = self.chosen()
+        redact = request.GET.get("redact") == "1"
+        content = committee_report(self.plan, period, snapshot=snapshot, redact=redact)
+        version = f" v{snapshot.version}" if snapshot else ""
+        name = slugify(f"{self.plan.slug} committee report {period.label}{version}{' redacted' if redact else ''}")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+        return response
+
+
 class CoverageView(PlanAccessMixin, TemplateView):
     template_name = "plans/board/coverage.html"
 
@@ -268,25 +280,22 @@ class IndicatorsView(PlanAccessMixin, TemplateView):
 
 
 class PlanAsAtView(PlanAccessMixin, TemplateView):
-    """The plan page (rollup and every row) as the plan stood at the end of ?as_at=."""
+    """The plan page (rollup and every row) as the plan stood at ?as_at= (a day's end, or a moment)."""
 
     template_name = "plans/board/plan_as_at.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        day, error = read_as_at(self.request)
-        if error:
-            messages.error(self.request, error)
-        day = day or date.today()
+        as_at = read_as_at(self.request) or AsAt(timezone.localdate())
         show_all = self.request.GET.get("periods") == "all"
         state = load_state_as_at(
-            self.plan, end_of_day(day), window=lambda periods: recent_periods(self.plan, periods, show_all)
+            self.plan, as_at.moment, window=lambda periods: recent_periods(self.plan, periods, show_all)
         )
         page = Paginator(state.measures, MEASURES_PER_PAGE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            as_at=day,
+            as_at=as_at,
             all_periods=state.all_periods,
             page=page,
             query=query.urlencode(),

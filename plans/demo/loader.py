@@ -7,11 +7,16 @@ A plan is built as new records and written through the structure's write door
 (plans/owner/structure.py `create_plan`), as an import creates a plan: its
 ratings in its own closed periods are its history, recorded with the source
 "demo", not edits of a closed period.
+
+The history tells the plans' own timeline, not the day the loader ran: a plan's
+rows are recorded at its start, each period's ratings (and the updates printed
+with the report's period) at that period's board, each indicator value at the
+end of its month (`plans.audit.history_dated`; the dates are in the fixtures).
 """
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +24,9 @@ import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from plans.audit import DEMO, Actor, acting_as
+from plans.audit import DEMO, Actor, acting_as, history_dated, history_now
 from plans.cells import normalise_name, parse_due_month, recommendation_numbers, split_leads
 from plans.models import (
     Action,
@@ -41,6 +47,7 @@ from plans.models import (
     Scale,
 )
 from plans.owner.structure import create_plan
+from plans.spreadsheets.bulk import insert_history
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 PLAN_SOURCES = [FIXTURES / "thurrock-2017-19", FIXTURES / "thurrock-send-2018.yaml"]
@@ -113,11 +120,27 @@ class PlanBuilder:
         models = (Period, Priority, Lead, Outcome, Action, Measure, Rating, Indicator, IndicatorValue, PublishedScore)
         self.created: dict[type, list] = {model: [] for model in models}
         self.links: list[tuple[object, str, list]] = []
+        self.printed: list[tuple[Measure, str]] = []  # (measure, the progress update printed with the report)
 
     def build(self, by: Actor) -> Plan:
         data = self.data
         inspection = Inspection.objects.get(key=data["inspection"])
         self.recommendations = {r.number: r for r in inspection.recommendations.all()}
+        self.dates = self.data.get("period_dates", {})
+        with history_dated(self.started()):
+            return self.build_plan(inspection, by)
+
+    def started(self) -> datetime | None:
+        """When the plan's rows are recorded: its `started` date, else its first period's board."""
+        first = self.data["periods"][0]
+        return _midday(self.data.get("started") or self.dates.get(first, {}).get("recorded"))
+
+    def recorded(self, period: Period) -> datetime | None:
+        """When the period's ratings were recorded: its board's date in the fixture (None: now)."""
+        return _midday(self.dates.get(period.label, {}).get("recorded"))
+
+    def build_plan(self, inspection: Inspection, by: Actor) -> Plan:
+        data = self.data
         plan = Plan(
             slug=data["slug"],
             title=data["title"],
@@ -135,7 +158,21 @@ class PlanBuilder:
         for priority_data in data["priorities"]:
             self.build_priority(priority_data)
         self.build_published_scores()
-        return create_plan(plan, self.created, self.links, inspections=[inspection], by=by)
+        create_plan(plan, self.created, self.links, inspections=[inspection], by=by)
+        self.record_printed_updates(by)
+        return plan
+
+    def record_printed_updates(self, by: Actor) -> None:
+        """Each measure's printed progress update, written to it at the report period's board: one "~" history
+        row each, in bulk (the measure was created without it, at the plan's start)."""
+        if not self.printed:
+            return
+        measures = [measure for measure, _update in self.printed]
+        for measure, update in self.printed:
+            measure.progress_update = update
+        Measure.objects.bulk_update(measures, ["progress_update"])
+        when = self.recorded(self.reported) or history_now()
+        insert_history(Measure, measures, by.user, "", when, by.source, kind="~")
 
     def add(self, record):
         self.created[type(record)].append(record)
@@ -152,7 +189,17 @@ class PlanBuilder:
                 status = Period.Status.OPEN
             else:
                 status = Period.Status.PLANNED
-            periods.append(self.add(Period(plan=self.plan, label=label, order=order, status=status)))
+            dates = self.dates.get(label, {})
+            period = Period(
+                plan=self.plan,
+                label=label,
+                order=order,
+                status=status,
+                starts=dates.get("starts"),
+                ends=dates.get("ends"),
+            )
+            periods.append(self.add(period))
+        self.reported = next(p for p in periods if p.label == open_label)  # the period the printed updates are in
         return periods
 
     def build_priority(self, data: dict) -> None:
@@ -183,18 +230,25 @@ class PlanBuilder:
                 time_text=time_text,
                 due_month=due.month,
                 due_note=due.note,
-                progress_update=data.get("update") or "",
             )
         )
         self.links.append((measure, "leads", [self.lead(name) for name in split_leads(measure.lead_text)]))
         self.links.append((measure, "officers", [self.lead(name) for name in split_leads(measure.officer_text)]))
         self.link(measure, measure.text)
+        update = data.get("update") or ""
         for period, value in zip(self.periods, data.get("ratings", []), strict=False):
             level = self.plan.scale.level_for(str(value)) if value not in (0, "0", "", None) else None
             if level is not None:
-                self.add(Rating(measure=measure, period=period, level=level))
+                rating = self.add(
+                    Rating(
+                        measure=measure, period=period, level=level, update=update if period == self.reported else ""
+                    )
+                )
+                rating._history_date = self.recorded(period)
             elif value not in (0, "0", "", None):
                 raise ValueError(f'Measure "{measure}": rating "{value}" is not on the scale {self.plan.scale.slug}')
+        if update:  # the progress update as printed is the report period's, written when it was rated
+            self.printed.append((measure, update))
 
     def build_indicator(self, priority: Priority, order: int, data: dict) -> None:
         indicator = self.add(
@@ -216,7 +270,9 @@ class PlanBuilder:
         for month_name, value in (data.get("values") or {}).items():
             if value is not None:
                 month = date(year, MONTH_NUMBERS[month_name], 1)
-                self.add(IndicatorValue(indicator=indicator, month=month, value=_decimal(value)))
+                value_row = self.add(IndicatorValue(indicator=indicator, month=month, value=_decimal(value)))
+                month_end = month.replace(day=calendar.monthrange(year, month.month)[1])
+                value_row._history_date = _midday(month_end)  # a month's figure is known when the month is out
 
     def build_published_scores(self) -> None:
         summary = self.data.get("published_summary")
@@ -248,6 +304,11 @@ class PlanBuilder:
                 self.report.unmatched_references.append(f"{self.plan.slug}: recommendation {number} in “{text[:50]}”")
         if found:
             self.links.append((record, "recommendations", found))
+
+
+def _midday(day: date | None) -> datetime | None:
+    """Noon on a day the fixtures give (they give days, not times), in the site's time zone."""
+    return None if day is None else timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _decimal(value) -> Decimal | None:

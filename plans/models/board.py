@@ -14,6 +14,8 @@ class BoardPackSnapshot(models.Model):
     say what changed since this one. `contents` is the whole pack as data, the
     fields that can name a person kept apart (plans.publishing.contents): what a
     publication is rendered from. Packs frozen before it existed have it empty.
+    `report` is the committee report's data (plans.board.report), so the paper
+    for a closed period is the one tabled.
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_packs")
@@ -22,6 +24,11 @@ class BoardPackSnapshot(models.Model):
     html = models.TextField()
     figures = models.JSONField(default=dict)
     contents = models.JSONField(default=dict, blank=True, editable=False)
+    report = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the committee report says, as frozen; empty for packs frozen before reports were kept.",
+    )
     pdf = models.BinaryField(null=True, blank=True, editable=False, help_text="Made on the first PDF download.")
     created = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -124,6 +124,15 @@ def period_rollup(
     return PeriodRollup(label=label, priorities=rows, distribution=total)
 
 
+def level_reached(score: Decimal | None, values: Iterable[int]) -> int | None:
+    """The value of the highest level a score has reached (2.6 → 2, 3.0 → 3): a score takes that level's
+    colour and word wherever it is shown. None for no score, or one below every level."""
+    if score is None:
+        return None
+    reached = [value for value in values if value <= score]
+    return max(reached) if reached else None
+
+
 def change(previous: Decimal | None, current: Decimal | None) -> Decimal | None:
     """How far a score moved between two periods; None when either is missing."""
     if previous is None or current is None:

@@ -30,6 +30,8 @@ from django.db import connection, models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from plans.audit import history_now
+
 BATCH = 500
 
 
@@ -103,7 +105,7 @@ def create_in_bulk(
 
     Called by the write door (plans/owner/structure.py: create_plan, add_rows), which decides what may be created.
     """
-    when = timezone.now()
+    when = history_now()  # now, or the moment history_dated records the past at (the demo's timeline)
     history_ids: dict[int, int] = {}  # id(instance) → its history row's id
     for model, instances in created.items():
         if not instances:
@@ -159,19 +161,26 @@ def values_of(instances: list, attnames: list[str]) -> list[tuple]:
     return [get(instance.__dict__) for instance in instances]
 
 
-def insert_history(model, instances: list, user, reason: str, when, source: str = "") -> list[int]:
-    """One "+" history row per instance, as simple-history writes it; their history ids, in order."""
+def insert_history(model, instances: list, user, reason: str, when, source: str = "", kind: str = "+") -> list[int]:
+    """One history row per instance ("+" created, "~" changed), as simple-history writes it; their history ids,
+    in order. Dated `when`, or an instance's own `_history_date` where it has one (simple-history's convention)."""
     history = model.history.model
     made = {
         "history_date": when,
         "history_change_reason": reason,
-        "history_type": "+",
+        "history_type": kind,
         "history_user_id": getattr(user, "pk", None),
         "history_source": source,
     }
+    dates = [instance.__dict__.get("_history_date") for instance in instances]
+    if any(dates):
+        del made["history_date"]
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
     copied = [field for field in fields if field.attname not in made]
     same = {field: made[field.attname] for field in fields if field.attname in made}
+    if any(dates):
+        for instance, date in zip(instances, dates, strict=True):
+            instance.__dict__["history_date"] = date or when  # read below as if it were one of the record's fields
     rows = values_of(instances, [field.attname for field in copied])
     return insert_rows(history, copied, rows, returning=history._meta.pk, same=same)
 

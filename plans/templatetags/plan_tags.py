@@ -6,7 +6,6 @@ copies the whole template context for each one. includes/score_tag.html calls
 these tags, for templates that include it.
 """
 
-import math
 from functools import lru_cache
 
 from django import template
@@ -14,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+
+from plans.rollup.rules import level_reached
 
 register = template.Library()
 
@@ -82,8 +83,8 @@ def score_tag(score, levels):
     """A rollup score shown with the colour of the scale level it has reached (2.6 → level 2's colour)."""
     if score is None:
         return mark_safe('<span class="score score--none" title="Nothing rated">–</span>')
-    reached = [lvl for lvl in levels if lvl.value <= math.floor(score)]
-    colour = reached[-1].colour if reached else "none"
+    value = level_reached(score, [lvl.value for lvl in levels])
+    colour = next((lvl.colour for lvl in levels if lvl.value == value), "none")
     return format_html('<span class="score score--{}">{}</span>', colour, score)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from docx import Document
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -73,3 +74,34 @@ def test_the_board_pack_downloads_as_a_pdf(signed_in, demo_live, tmp_path):
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     assert info.value.suggested_filename.endswith(".pdf")
+
+
+def test_a_board_member_downloads_the_committee_report_from_the_dashboard(signed_in, demo_live, tmp_path):
+    page = signed_in("board")
+    page.goto(f"{demo_live.url}{PLAN}/board/")
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("link", name="Committee report for 01/18 (Word)").click()
+    assert info.value.suggested_filename == "thurrock-2017-19-committee-report-0118.docx"
+    path = Path(tmp_path) / "report.docx"
+    info.value.save_as(path)
+    document = Document(str(path))
+    summary = next(t for t in document.tables if t.rows[0].cells[0].text == "Priority")
+    overall = summary.rows[-1].cells
+    assert [overall[1].paragraphs[0].text, overall[2].paragraphs[0].text] == ["2.1", "2.6"]
+
+
+def test_the_board_looks_at_the_plan_at_a_moment_of_the_day(signed_in, demo_live):
+    """The demo's 01/18 ratings were recorded at noon on 24 January 2018: at 11:00 that day they are not there."""
+    page = signed_in("board")
+    page.goto(f"{demo_live.url}{PLAN}/board/")
+    page.get_by_label("As at (optional)").fill("2018-01-24")
+    page.get_by_label("Time (optional)").fill("11:00")
+    page.get_by_role("button", name="Compare").click()
+    current = page.locator("table.board-summary tfoot td").nth(1).locator(".score")
+    expect(page.locator(".banner--as-at")).to_contain_text("As at 24 January 2018, 11:00:")
+    expect(page.locator("table.board-summary tfoot td").first.locator(".score")).to_have_text("2.1")
+    expect(current).to_have_text("–")  # nothing rated in 01/18 yet
+    page.get_by_label("Time (optional)").fill("13:00")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(".banner--as-at")).to_contain_text("As at 24 January 2018, 13:00:")
+    expect(current).to_have_text("2.6")
