@@ -29,7 +29,7 @@ document.addEventListener("securitypolicyviolation", (e) => window.__violations.
   `${e.effectiveDirective} refused ${e.blockedURI || "inline"} (${e.sourceFile || "page"}:${e.lineNumber})`));
 """
 # Not pages: downloads and signing out.
-SKIP = re.compile(r"\.(pdf|xlsx|csv|json)$|/logout/|^/media/|^/static/")
+SKIP = re.compile(r"\.(pdf|xlsx|docx|csv|json)$|/logout/|^/media/|^/static/")
 PAGES_PER_USER = 120
 
 
