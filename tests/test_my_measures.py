@@ -71,7 +71,7 @@ def test_a_lead_of_many_measures_gets_them_a_hundred_a_page_with_counts_for_all(
     plan.periods.filter(order=2).update(status=Period.Status.OPEN)
     plan.periods.filter(order=1).update(status=Period.Status.CLOSED)
     plan.memberships.create(user=bob, role="contributor")
-    lead = LeadFactory(user=bob)
+    lead = LeadFactory(plan=plan, user=bob)
     for measure in Measure.objects.of_plan(plan):
         measure.leads.add(lead)
     Rating.objects.filter(period__order=2, measure__in=Measure.objects.of_plan(plan)[:10]).delete()

@@ -126,7 +126,7 @@ def build_scene(alice, lead_user, name: str, size: Size) -> Scene:
         plan = plans[0]
         measures = list(Measure.objects.of_plan(plan).with_path())
         measure = measures[0]
-        lead, _ = Lead.objects.get_or_create(user=lead_user, defaults={"name": "Counted lead"})
+        lead, _ = Lead.objects.get_or_create(plan=plan, user=lead_user, defaults={"name": "Counted lead"})
         for led in measures[: size.led]:
             led.leads.add(lead)
         open_period = plan.periods.get(status=Period.Status.OPEN)

@@ -30,7 +30,8 @@ class LeadOutstanding:
 
 
 def outstanding_measures(plan: Plan, period: Period) -> list[Measure]:
-    leads = Prefetch("leads", queryset=Lead.objects.select_related("user"))
+    # only the plan's own leads are chased: a lead of another plan never gets this plan's text
+    leads = Prefetch("leads", queryset=Lead.objects.filter(plan=plan).select_related("user"))
     measures = Measure.objects.of_plan(plan).outstanding(period)
     return list(measures.with_path().prefetch_related(leads))
 
