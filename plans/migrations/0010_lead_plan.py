@@ -53,6 +53,9 @@ def leads_to_plans(apps, schema_editor):
             )
             for through in (measure.leads.through, measure.officers.through):
                 through.objects.filter(lead_id=lead.pk, **{path: plan_id}).update(lead_id=copy.pk)
+    if schema_editor.connection.vendor == "postgresql":
+        # The foreign keys' deferred checks run now: PostgreSQL alters no table with pending trigger events.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
@@ -134,9 +137,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="lead",
             name="plan",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="plans.plan"
-            ),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="plans.plan"),
         ),
         migrations.AddConstraint(
             model_name="lead",
