@@ -179,6 +179,7 @@ class Lead(models.Model):
     )
 
     history = HistoricalRecords(bases=[HistorySource])
+    _change_reason: str  # set before save() or delete() for simple-history to record why
 
     class Meta:
         ordering = ["name"]
