@@ -1,8 +1,11 @@
 """A plan's leads: the owner's leads page (edit, aliases, merge), leads kept to their plan, names resolved by alias."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from plans.audit import WEB, Actor
@@ -272,7 +275,8 @@ def test_the_migration_splits_a_lead_used_by_two_plans_into_one_each(db):
     first_measure.leads.add(shared)
     second_measure.officers.add(shared)
     unused = Lead.objects.create(plan=PlanFactory(), name="Named nowhere")
-    migration.leads_to_plans(apps, None)
+    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+    migration.leads_to_plans(apps, editor)
     assert list(first_measure.leads.all()) == [shared]
     (copy,) = second_measure.officers.all()
     assert (copy.plan, copy.name, copy.email) == (second, "Shared Lead", "shared@example.org")
