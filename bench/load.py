@@ -134,7 +134,7 @@ def build_scene(managers: int, board: int) -> Scene:
     for n in range(managers):
         user = User.objects.create(username=f"manager{n}", password=password, first_name=f"Manager {n}")
         Membership.objects.create(plan=period.plan, user=user, role=Membership.Role.CONTRIBUTOR)
-        leads.append(LeadFactory(user=user, name=f"Manager {n}"))
+        leads.append(LeadFactory(plan=period.plan, user=user, name=f"Manager {n}"))
         scene.managers[user.username] = []
     for index, measure in enumerate(measures):
         for lead in (leads[index % managers], leads[(index + 1) % managers]):

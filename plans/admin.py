@@ -387,8 +387,8 @@ class RatingAdmin(WriteDoorAdmin):
 
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "role", "email", "user"]
-    list_filter = [("user", admin.EmptyFieldListFilter)]
+    list_display = ["name", "plan", "role", "email", "user"]
+    list_filter = ["plan", ("user", admin.EmptyFieldListFilter)]
     search_fields = ["name", "role", "email"]
 
 

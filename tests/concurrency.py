@@ -96,7 +96,7 @@ def build_plan(threads: int):
         user = get_user_model().objects.create_user(f"rater{n}", password="rater-password", first_name=f"Rater {n}")
         role = Membership.Role.OWNER if n == 0 else Membership.Role.CONTRIBUTOR
         Membership.objects.create(plan=period.plan, user=user, role=role)
-        lead = LeadFactory(user=user, name=f"Rater {n}")
+        lead = LeadFactory(plan=period.plan, user=user, name=f"Rater {n}")
         for measure in measures:
             measure.leads.add(lead)
         users.append(user)

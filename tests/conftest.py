@@ -1,8 +1,8 @@
 """Shared fixtures: the demo plans loaded once per test database, readable users, and two known plans.
 
 People: alice (a staff superuser made for the test), bob (signed in, no role
-anywhere); the demo's own owner, smurphy (a contributor who leads six measures
-as "S Murphy") and board (a viewer); janet (a contributor made for the test,
+anywhere); the demo's own owner, smurphy (a contributor who leads twelve measures
+as "Sheila Murphy", alias "S Murphy") and board (a viewer); janet (a contributor made for the test,
 the "Janet Simon" lead).
 
 Plans: thurrock and send_plan (the demo plans), and `small`: a plan whose
@@ -102,7 +102,8 @@ def owner(db):
 
 @pytest.fixture
 def smurphy(db):
-    """The demo contributor "Sheila Murphy", linked to the "S Murphy" lead (six measures of the Development Plan)."""
+    """The demo contributor "Sheila Murphy", linked to her lead (alias "S Murphy": twelve measures of the Development
+    Plan)."""
     return demo_user("smurphy")
 
 
@@ -117,7 +118,7 @@ def janet(db, thurrock):
     """Another lead: a contributor on the same plan who leads other measures."""
     janet = get_user_model().objects.create_user("janet", password="janet-password", first_name="Janet")
     Membership.objects.create(plan=thurrock, user=janet, role=Membership.Role.CONTRIBUTOR)
-    lead = Lead.objects.get(name="Janet Simon")
+    lead = Lead.objects.get(plan=thurrock, name="Janet Simon")
     lead.user = janet
     lead.save()
     return janet
@@ -126,12 +127,12 @@ def janet(db, thurrock):
 @pytest.fixture
 def murphy_measure(thurrock) -> Measure:
     """Signs of Safety: S Murphy's measure, rated 2 in Initial and 01/18 (the open period)."""
-    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="S Murphy")
+    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="Sheila Murphy")
 
 
 @pytest.fixture
 def janet_measure(thurrock) -> Measure:
-    return Measure.objects.filter(leads__name="Janet Simon").exclude(leads__name="S Murphy").first()
+    return Measure.objects.filter(leads__name="Janet Simon").exclude(leads__name="Sheila Murphy").first()
 
 
 @pytest.fixture
@@ -181,8 +182,8 @@ def small(db) -> SmallPlan:
     inspection = Inspection.objects.create(key="small-2016", council="Smallton", body="Ofsted", title="Inspection")
     plan.inspections.add(inspection)
     rec7 = Recommendation.objects.create(inspection=inspection, number=7, text="Recruit more foster carers.")
-    amy = Lead.objects.create(name="Amy Lead", email="amy@example.org")
-    ben = Lead.objects.create(name="Ben Lead")
+    amy = Lead.objects.create(plan=plan, name="Amy Lead", email="amy@example.org")
+    ben = Lead.objects.create(plan=plan, name="Ben Lead")
     workforce = ActionFactory(
         outcome=OutcomeFactory(priority=PriorityFactory(plan=plan, number=1, title="Workforce")), text="Hire staff"
     )

@@ -79,6 +79,7 @@ class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lead
 
+    plan = factory.SubFactory(PlanFactory)
     name = factory.Sequence(lambda n: f"Lead {n}")
 
 

@@ -85,7 +85,7 @@ def thurrock():
 
 
 def murphy_measure():
-    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="S Murphy")
+    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="Sheila Murphy")
 
 
 def rate_with_the_plain_form(client, users):
@@ -143,7 +143,9 @@ def change_a_period_in_the_admin(client, users):
 
 
 def add_a_lead_in_the_admin(client, users):
-    response = client.post(reverse("admin:plans_lead_add"), {"name": "Admin Added Lead", "role": "", "email": ""})
+    plan = Plan.objects.get(slug="thurrock-2017-19")
+    data = {"plan": plan.pk, "name": "Admin Added Lead", "role": "", "email": "", "aliases": "[]"}
+    response = client.post(reverse("admin:plans_lead_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 

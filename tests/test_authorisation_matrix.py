@@ -341,7 +341,7 @@ def build_scene(users) -> Scene:
     outcome = priority.outcomes.get()
     action = outcome.actions.get()
     measure, second = action.measures.order_by("order")
-    measure.leads.add(Lead.objects.create(name="The lead", user=users["lead"]))
+    measure.leads.add(Lead.objects.create(plan=plan, name="The lead", user=users["lead"]))
     period = plan.periods.get()
     rating = Rating.objects.get(measure=second, period=period)
     rating.status = Rating.Status.SUBMITTED

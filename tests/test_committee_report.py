@@ -203,7 +203,7 @@ def test_the_fixture_names_these_officers_in_its_lead_cells():
 
 
 def test_the_redacted_report_shows_roles_and_leaves_out_officers_words(client, board_member, thurrock):
-    Lead.objects.filter(name="S Murphy").update(role="Assistant Director, Children's Social Care")
+    Lead.objects.filter(name="Sheila Murphy").update(role="Assistant Director, Children's Social Care")
     client.force_login(board_member)
     full = all_text(download(client, thurrock, period="01/18"))
     document = download(client, thurrock, period="01/18", redact="1")

@@ -119,11 +119,35 @@ def test_rows_citing_ofsted_recommendations_are_linked_to_them(thurrock):
 
 
 def test_leads_are_records_and_a_cell_can_name_several(thurrock, send_plan):
-    assert Lead.objects.filter(name="S Murphy", user__username="smurphy").exists()
+    assert Lead.objects.filter(plan=thurrock, name="Sheila Murphy", user__username="smurphy").exists()
     shared = Measure.objects.of_plan(thurrock).get(lead_text="Wendy Brown and improvement consultant")
-    assert sorted(lead.name for lead in shared.leads.all()) == ["Wendy Brown", "improvement consultant"]
+    assert sorted(lead.name for lead in shared.leads.all()) == ["Improvement consultant", "Wendy Brown"]
     send = Measure.objects.of_plan(send_plan).filter(lead_text="MWT/ CM /HF").first()
-    assert [lead.name for lead in send.leads.order_by("name")] == ["CM", "HF", "MWT"]
+    assert [lead.name for lead in send.leads.order_by("name")] == ["CM", "HF", "Malcolm W Taylor"]
+
+
+def test_sheila_murphy_is_one_lead_of_twelve_measures_whatever_the_cell_says(thurrock):
+    # The seed's Lead cells say "S Murphy" six times (priorities 1-7) and "Sheila Murphy" six times (priority 8).
+    murphy = Lead.objects.get(plan=thurrock, name="Sheila Murphy")
+    assert murphy.aliases == ["S Murphy"]
+    cells = sorted(m.lead_text for m in murphy.measures_led.all())
+    assert cells == ["S Murphy"] * 6 + ["Sheila Murphy"] * 6
+    assert not Lead.objects.filter(name="S Murphy").exists()
+
+
+def test_names_the_pdf_dump_ran_together_are_two_leads(thurrock, send_plan):
+    officers = Measure.objects.of_plan(thurrock).get(officer_text="Joe Tynan / Janet Simon").officers.all()
+    assert sorted(lead.name for lead in officers) == ["Janet Simon", "Joe Tynan"]
+    send = Measure.objects.of_plan(send_plan).get(lead_text="MWT/ CM/HF / CaPA")
+    assert sorted(lead.name for lead in send.leads.all()) == ["CM", "CaPa", "HF", "Malcolm W Taylor"]
+    assert not Lead.objects.filter(name__in=["Joe Tynan Janet Simon", "HF CaPA", "Neale Laurie CSU", "DCS"]).exists()
+
+
+def test_every_demo_lead_belongs_to_its_plan_and_has_an_example_org_email(thurrock, send_plan):
+    for plan, count in ((thurrock, 23), (send_plan, 8)):
+        leads = list(Lead.objects.filter(plan=plan))
+        assert len(leads) == count
+        assert all(lead.email.endswith("@example.org") for lead in leads), [lead.name for lead in leads]
 
 
 def test_time_text_is_kept_and_a_due_month_derived_when_readable(thurrock):

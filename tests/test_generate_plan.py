@@ -76,7 +76,7 @@ def test_each_rating_is_at_its_latest_history_row_and_history_is_dated_in_the_pa
     )
 
 
-def test_several_plans_get_numbered_slugs_and_share_the_lead_pool(db):
+def test_several_plans_get_numbered_slugs_and_each_its_own_leads(db):
     output = generate("--measures", "10", "--periods", "2", "--plans", "3", "--slug", "county")
     assert set(Plan.objects.filter(slug__startswith="county-").values_list("slug", flat=True)) == {
         "county-1",
@@ -84,7 +84,8 @@ def test_several_plans_get_numbered_slugs_and_share_the_lead_pool(db):
         "county-3",
     }
     assert "created county-3: 10 measures" in output
-    assert Lead.objects.filter(name__startswith="Synthetic lead").count() == 3
+    for plan in Plan.objects.filter(slug__startswith="county-"):  # leads belong to one plan
+        assert Lead.objects.filter(plan=plan, name__startswith="Synthetic lead").count() == 3
 
 
 def test_a_generated_plan_page_opens_for_the_acting_user(client, alice):

@@ -12,8 +12,8 @@ def test_a_lead_lands_on_my_measures_with_only_the_measures_they_lead(client, sm
     assert response.status_code == 200
     assert "plans/ratings/my_measures.html" in [t.name for t in response.templates]
     rows = [row for _plan, priorities in response.context["groups"] for _p, rows in priorities for row in rows]
-    assert len(rows) == 6
-    assert all(any(lead.name == "S Murphy" for lead in row.measure.leads.all()) for row in rows)
+    assert len(rows) == 12  # the seed's "S Murphy" (priorities 1-7) and "Sheila Murphy" (priority 8): one lead
+    assert all(any(lead.name == "Sheila Murphy" for lead in row.measure.leads.all()) for row in rows)
     text = response.content.decode()
     assert "Signs of Safety Model is in place" in text
     assert "Children&#x27;s Social Care Development Plan 2017-19" in text
@@ -24,7 +24,7 @@ def test_rows_show_this_period_and_the_previous_rating_grouped_by_priority(clien
     groups = client.get(reverse("my-measures")).context["groups"]
     plan, priorities = groups[0]
     assert plan.slug == "thurrock-2017-19"
-    assert [priority.number for priority, _rows in priorities] == [1, 4]
+    assert [priority.number for priority, _rows in priorities] == [1, 4, 8]
     row = next(r for _p, rows in priorities for r in rows if r.measure.text.startswith("Signs of Safety"))
     assert (row.period.label, row.current.level.value) == ("01/18", 2)
     assert (row.previous.label, row.previous_rating.level.value) == ("Initial", 2)
@@ -71,7 +71,7 @@ def test_a_lead_of_many_measures_gets_them_a_hundred_a_page_with_counts_for_all(
     plan.periods.filter(order=2).update(status=Period.Status.OPEN)
     plan.periods.filter(order=1).update(status=Period.Status.CLOSED)
     plan.memberships.create(user=bob, role="contributor")
-    lead = LeadFactory(user=bob)
+    lead = LeadFactory(plan=plan, user=bob)
     for measure in Measure.objects.of_plan(plan):
         measure.leads.add(lead)
     Rating.objects.filter(period__order=2, measure__in=Measure.objects.of_plan(plan)[:10]).delete()

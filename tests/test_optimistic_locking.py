@@ -82,7 +82,7 @@ def concurrent_plan():
     for n in range(4):
         user = get_user_model().objects.create_user(f"lead{n}", password="pw")
         Membership.objects.create(plan=period.plan, user=user, role=Membership.Role.CONTRIBUTOR)
-        measure.leads.add(LeadFactory(user=user))
+        measure.leads.add(LeadFactory(plan=period.plan, user=user))
         users.append(user)
     return period, measure, users
 

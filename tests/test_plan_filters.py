@@ -84,6 +84,6 @@ def test_a_bad_filter_value_is_named_in_an_error_summary_not_a_crash(owner_clien
 def test_the_demo_plan_filters_to_s_murphys_measures(owner_client, thurrock):
     from plans.models import Lead, Measure
 
-    murphy = Lead.objects.get(name="S Murphy")
+    murphy = Lead.objects.get(plan=thurrock, name="Sheila Murphy")
     texts = shown(owner_client, thurrock, lead=murphy.pk)
     assert len(texts) == Measure.objects.of_plan(thurrock).filter(leads=murphy).count() > 5

@@ -126,7 +126,7 @@ def build_scene(alice, lead_user, name: str, size: Size) -> Scene:
         plan = plans[0]
         measures = list(Measure.objects.of_plan(plan).with_path())
         measure = measures[0]
-        lead, _ = Lead.objects.get_or_create(user=lead_user, defaults={"name": "Counted lead"})
+        lead, _ = Lead.objects.get_or_create(plan=plan, user=lead_user, defaults={"name": "Counted lead"})
         for led in measures[: size.led]:
             led.leads.add(lead)
         open_period = plan.periods.get(status=Period.Status.OPEN)
@@ -236,6 +236,12 @@ def the_export(scene: Scene) -> dict:
     return {"file": SimpleUploadedFile("counted.xlsx", data)}
 
 
+def two_leads(scene: Scene) -> dict:
+    """The merge's choice: the plan's first two leads (the duplicate leads some of the plan's measures)."""
+    kept, duplicate = Lead.objects.filter(plan=scene.plan).order_by("pk").values_list("pk", flat=True)[:2]
+    return {"kept": kept, "duplicate": duplicate}
+
+
 # URL name (or name:variant) → how to reach it and its most queries.
 PAGES = {
     "home": Page(5),
@@ -265,6 +271,9 @@ PAGES = {
     "owner-periods": Page(8, plan_slug),
     "owner-missing-updates": Page(7, plan_slug),
     "owner-structure": Page(10, plan_slug),
+    "owner-leads": Page(7, plan_slug),
+    "owner-lead-edit": Page(7, lambda scene: {"slug": scene.plan.slug, "pk": two_leads(scene)["kept"]}),
+    "owner-lead-merge": Page(8, plan_slug, query=two_leads),
     "owner-new-plan": Page(4),
     "owner-priority-add": Page(4, plan_slug),
     "owner-priority-edit": Page(5, structure_row("priority")),

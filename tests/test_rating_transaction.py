@@ -65,8 +65,8 @@ def test_a_measure_with_many_leads_saves_in_the_same_number_of_queries(thurrock,
     murphy_measure.version = 1
     murphy_measure.save()
     for n in range(6):
-        murphy_measure.leads.add(Lead.objects.create(name=f"Extra lead {n}"))
-        murphy_measure.officers.add(Lead.objects.create(name=f"Extra officer {n}"))
+        murphy_measure.leads.add(Lead.objects.create(plan=thurrock, name=f"Extra lead {n}"))
+        murphy_measure.officers.add(Lead.objects.create(plan=thurrock, name=f"Extra officer {n}"))
     sql = save_and_capture(murphy_measure, open_period, change(thurrock, murphy_measure), smurphy)
     assert len(transaction_of(sql)) == QUERIES_IN_THE_TRANSACTION
 

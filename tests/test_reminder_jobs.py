@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import ReminderRun
+from plans.models import Period, ReminderRun
 from plans.owner.reminder_jobs import next_reminder_time, schedule_next_reminders, send_scheduled_reminders
 from tests.conftest import run_worker
 from tests.factories import build_plan
@@ -81,6 +81,8 @@ def test_the_worker_schedules_one_daily_run_and_a_day_is_sent_once(small, queued
     scheduled = DBTaskResult.objects.get(task_path=send_scheduled_reminders.module_path)
     assert scheduled.run_after == next_reminder_time()
 
+    # the demo plans' leads have addresses too: only the small plan's period is left open here
+    Period.objects.exclude(plan=small.plan).filter(status=Period.Status.OPEN).update(status=Period.Status.CLOSED)
     day = timezone.localdate().isoformat()
     assert send_scheduled_reminders.call(day) == 1
     assert send_scheduled_reminders.call(day) == 0  # a second worker's run the same day sends nothing

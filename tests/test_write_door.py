@@ -38,7 +38,7 @@ def smurphy(db):
 
 @pytest.fixture
 def sos(thurrock) -> Measure:
-    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="S Murphy")
+    return Measure.objects.get(text__startswith="Signs of Safety Model is in place", leads__name="Sheila Murphy")
 
 
 @pytest.fixture

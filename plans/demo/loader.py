@@ -46,6 +46,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
+from plans.owner.leads import lead_index, lead_key
 from plans.owner.structure import create_plan
 from plans.spreadsheets.bulk import insert_history
 
@@ -58,7 +59,7 @@ DEMO_PASSWORD = "improve-2018"
 DEMO_USERS = [
     # username, name, what they are, lead record they are, superuser, role in every demo plan
     ("owner", "Pat Owner", "plan owner and administrator", "", True, "owner"),
-    ("smurphy", "Sheila Murphy", "Assistant Director; leads many measures", "S Murphy", False, "contributor"),
+    ("smurphy", "Sheila Murphy", "Assistant Director; leads many measures", "Sheila Murphy", False, "contributor"),
     ("board", "Bea Board", "board member (reads the rollup)", "", False, "viewer"),
 ]
 
@@ -154,6 +155,7 @@ class PlanBuilder:
         )
         self.plan = plan
         self.periods = self.build_periods()
+        self.build_leads()
         self.priorities: dict[int, Priority] = {}
         for priority_data in data["priorities"]:
             self.build_priority(priority_data)
@@ -289,11 +291,25 @@ class PlanBuilder:
                 score = Decimal(scores[when])
                 self.add(PublishedScore(plan=self.plan, period=period, priority=priority, score=score, source=source))
 
+    def build_leads(self) -> None:
+        """The plan's leads as the fixture lists them (name, aliases, role, email)."""
+        for data in self.data.get("leads", []):
+            self.add(
+                Lead(
+                    plan=self.plan,
+                    name=normalise_name(data["name"]),
+                    aliases=[normalise_name(alias) for alias in data.get("aliases", [])],
+                    role=data.get("role", ""),
+                    email=data.get("email", ""),
+                )
+            )
+        self.leads = lead_index(self.created[Lead])
+
     def lead(self, name: str) -> Lead:
-        """The Lead of a name: the one already recorded (in another plan, say), else a new one."""
-        key = normalise_name(name)
+        """The plan's lead of a name or alias (plans/owner/leads.py's rule), else a new lead of the plan."""
+        key = lead_key(name)
         if key not in self.leads:
-            self.leads[key] = Lead.objects.filter(name=key).first() or self.add(Lead(name=key))
+            self.leads[key] = self.add(Lead(plan=self.plan, name=normalise_name(name)))
         return self.leads[key]
 
     def link(self, record, text: str, explicit: list[int] = ()) -> None:
@@ -354,13 +370,13 @@ def load_demo(user) -> LoadReport:
 
 
 def _link_demo_users(plan: Plan) -> None:
-    """Give the demo users their roles in a newly loaded plan, and link smurphy to her Lead record."""
+    """Give the demo users their roles in a newly loaded plan, and link smurphy to her Lead record in it."""
     model = get_user_model()
     for username, _name, _what, lead_name, _superuser, role in DEMO_USERS:
         user = model.objects.get(username=username)
         Membership.objects.get_or_create(plan=plan, user=user, defaults={"role": role})
         if lead_name:
-            lead = Lead.objects.filter(name=lead_name, user__isnull=True).first()
-            if lead is not None:
+            lead = lead_index(plan.leads.all()).get(lead_key(lead_name))
+            if lead is not None and lead.user_id is None:
                 lead.user = user
                 lead.save()

@@ -2,7 +2,7 @@
 
 A generated plan looks like a council's: eight priorities (fewer for tiny plans),
 three outcomes per priority, a few actions per outcome, measures spread across
-them, leads drawn from a shared pool, monthly reporting periods with the last one
+them, leads drawn from the plan's own pool, monthly reporting periods with the last one
 open, and one rating per measure per period that drifts upward over time
 (with a few measures left unrated). On top, `history` extra history rows come
 from re-ratings spread through the periods, as leads revise their ratings.
@@ -78,11 +78,11 @@ def synthetic_scale(user) -> Scale:
     return scale
 
 
-def lead_pool(size: int, user) -> list[Lead]:
-    """Leads "Synthetic lead 001"…, shared by every generated plan; the missing ones are created."""
+def lead_pool(plan: Plan, size: int, user) -> list[Lead]:
+    """The plan's leads "Synthetic lead 001"… (leads belong to one plan); the missing ones are created."""
     names = [f"Synthetic lead {n:03d}" for n in range(1, size + 1)]
-    existing = {lead.name: lead for lead in Lead.objects.filter(name__in=names)}
-    missing = [Lead(name=name, role="Service manager") for name in names if name not in existing]
+    existing = {lead.name: lead for lead in Lead.objects.filter(plan=plan, name__in=names)}
+    missing = [Lead(plan=plan, name=name, role="Service manager") for name in names if name not in existing]
     for lead in bulk_create_with_history(
         missing, Lead, batch_size=BATCH, default_user=user, custom_historical_attrs=SOURCED
     ):
@@ -176,7 +176,7 @@ class PlanGenerator:
             default_user=self.user,
             custom_historical_attrs=SOURCED,
         )
-        leads = lead_pool(max(3, measures // 20), self.user)
+        leads = lead_pool(plan, max(3, measures // 20), self.user)
         rows = []
         chosen = []
         for n in range(measures):

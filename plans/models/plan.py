@@ -153,19 +153,37 @@ class Action(models.Model):
 
 
 class Lead(models.Model):
-    """A person or role named in a Lead or Responsible Officer cell; many have no login."""
+    """A person or role named in a plan's Lead or Responsible Officer cells; many have no login.
 
-    name = models.CharField(max_length=200, unique=True)
+    Leads belong to one plan: its owner sees and attaches only those, and the
+    reminder digest writes only to them. `aliases` are the other spellings the
+    plan's cells use for the same person ("S Murphy" for Sheila Murphy); the
+    import and the demo loader resolve a cell through names and aliases alike
+    (plans/owner/leads.py).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="leads")
+    name = models.CharField(max_length=200)
     role = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_records",
+        help_text="The login of this person: they may rate the measures they lead.",
+    )
+    aliases = models.JSONField(
+        default=list, blank=True, help_text='Other spellings of the name in the plan\'s cells, e.g. "S Murphy".'
     )
 
     history = HistoricalRecords(bases=[HistorySource])
+    _change_reason: str  # set before save() or delete() for simple-history to record why
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="lead_name_unique_in_plan")]
 
     def __str__(self) -> str:
         return self.name

@@ -76,7 +76,7 @@ class MeasureFilter(django_filters.FilterSet):
         self.periods = periods
         filters = self.filters
         filters["priority"].queryset = plan.priorities.all()
-        filters["lead"].queryset = Lead.objects.filter(measures_led__action__outcome__priority__plan=plan).distinct()
+        filters["lead"].queryset = Lead.objects.filter(plan=plan, measures_led__isnull=False).distinct()
         filters["level"].queryset = plan.scale.levels.all()
         filters["period"].queryset = plan.periods.all()
         filters["recommendation"].queryset = Recommendation.objects.filter(inspection__plans=plan).select_related(

@@ -112,7 +112,7 @@ class ActionForm(OrderOptional, forms.ModelForm):
 
 class MeasureForm(OrderOptional, forms.ModelForm):
     leads = forms.ModelMultipleChoiceField(
-        queryset=Lead.objects.all(),
+        queryset=Lead.objects.none(),
         required=False,
         label="Leads",
         help_text="Pick existing leads; hold Ctrl (Cmd on a Mac) to pick several.",
@@ -164,6 +164,7 @@ class MeasureForm(OrderOptional, forms.ModelForm):
         )
         self.fields["action"].label_from_instance = lambda a: f"{a.outcome.priority.number}. {a.text[:90]}"
         self.fields["recommendations"].queryset = recommendations
+        self.fields["leads"].queryset = plan.leads.all()  # only the plan's own leads can be attached
         if self.instance.pk:
             self.fields["officer_text"].initial = self.instance.officer_text
             self.fields["leads"].initial = list(self.instance.leads.all())

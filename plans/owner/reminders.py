@@ -2,8 +2,10 @@
 
 Only measures that are in the plan, not complete and not yet rated in an open
 period are outstanding (MeasureQuerySet.outstanding); a plan with no open
-period chases nobody. Each lead gets one email listing everything they owe,
-across plans, at Lead.email or else their login's address.
+period chases nobody. A plan chases only its own leads (leads belong to one
+plan). Each address gets one email listing everything owed, across plans (a
+person leading in two plans has a Lead in each), at Lead.email or else the
+lead's login's address.
 """
 
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ class LeadOutstanding:
 
 
 def outstanding_measures(plan: Plan, period: Period) -> list[Measure]:
-    leads = Prefetch("leads", queryset=Lead.objects.select_related("user"))
+    # only the plan's own leads are chased: a lead of another plan never gets this plan's text
+    leads = Prefetch("leads", queryset=Lead.objects.filter(plan=plan).select_related("user"))
     measures = Measure.objects.of_plan(plan).outstanding(period)
     return list(measures.with_path().prefetch_related(leads))
 
@@ -56,6 +59,8 @@ class Digest:
     lead: Lead
     email: str
     items: list[tuple[Plan, Period, Measure]] = field(default_factory=list)
+    # Leads belong to one plan: a person leading in several plans has a Lead in each (plan id → it)
+    plan_leads: dict[int, Lead] = field(default_factory=dict)
 
     def subject(self) -> str:
         count = len(self.items)
@@ -69,7 +74,8 @@ class Digest:
                 current = plan.pk
                 lines += ["", f"{plan.title}, period {period.label}"]
                 if base_url:
-                    lines.append(f"  {base_url.rstrip('/')}/plans/{plan.slug}/?lead={self.lead.pk}&not_updated=on")
+                    lead = self.plan_leads.get(plan.pk, self.lead)
+                    lines.append(f"  {base_url.rstrip('/')}/plans/{plan.slug}/?lead={lead.pk}&not_updated=on")
             due = f" (due {measure.due_month:%b %Y})" if measure.due_month else ""
             lines.append(f"  - Priority {measure.action.outcome.priority.number}: {measure.text}{due}")
         lines += ["", "Please rate each one and write a short progress update.", ""]
@@ -78,7 +84,7 @@ class Digest:
 
 def reminder_digests(plan: Plan | None = None) -> tuple[list[Digest], list[LeadOutstanding]]:
     """(digests to send, leads owed updates who have no email address), over every open period (or one plan's)."""
-    digests: dict[int, Digest] = {}
+    digests: dict[str, Digest] = {}
     unreachable: list[LeadOutstanding] = []
     open_periods = Period.objects.filter(status=Period.Status.OPEN).select_related("plan").order_by("plan__title")
     if plan is not None:
@@ -88,7 +94,9 @@ def reminder_digests(plan: Plan | None = None) -> tuple[list[Digest], list[LeadO
             if not group.email:
                 unreachable.append(group)
                 continue
-            digest = digests.setdefault(group.lead.pk, Digest(group.lead, group.email))
+            # one email per address: the same person's leads in several plans share it
+            digest = digests.setdefault(group.email.casefold(), Digest(group.lead, group.email))
+            digest.plan_leads[period.plan.pk] = group.lead
             digest.items += [(period.plan, period, measure) for measure in group.measures]
     return sorted(digests.values(), key=lambda d: d.lead.name), unreachable
 

@@ -15,9 +15,10 @@ user and source every history row names:
 - `add_rows` writes new rows into an existing plan in bulk: their ratings are
   taken in the open period only.
 
-Leads named in free text become Lead records the same way the importer and
-demo loader read cells (plans/cells.py), so "S Murphy / J Cooke" is the same
-two leads everywhere. Ratings have their door in plans/ratings/services.py.
+Leads named in free text become the plan's Lead records the same way the
+importer and demo loader read cells (plans/owner/leads.py, by name or alias),
+so "S Murphy / J Cooke" is the same two leads everywhere in the plan.
+Ratings have their door in plans/ratings/services.py.
 """
 
 from collections.abc import Iterable
@@ -26,23 +27,13 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from plans.audit import Actor
-from plans.cells import normalise_name, parse_due_month, split_leads
+from plans.cells import parse_due_month
 from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation
+from plans.owner.leads import leads_named
 from plans.ratings.services import Conflict, Refused, period_refusal, read_period_statuses, reason_refusal
 from plans.spreadsheets.bulk import create_in_bulk
 
 STRUCTURE_MODELS = (Priority, Outcome, Action, Measure)
-
-
-def leads_named(text: str) -> list[Lead]:
-    """The Lead records a typed cell names, created when new ("S Murphy / J Cooke" → two leads)."""
-    leads = []
-    for name in split_leads(text):
-        lead = Lead.objects.filter(name__iexact=name).first()
-        if lead is None:
-            lead = Lead.objects.create(name=normalise_name(name))
-        leads.append(lead)
-    return leads
 
 
 def plan_recommendations(plan: Plan) -> QuerySet[Recommendation]:
@@ -76,6 +67,7 @@ def save_measure(
     `reason`, else Refused. Nothing is written when either is raised.
     """
     with transaction.atomic(), by.recording():
+        refuse_other_plans_leads(measure, links or {})
         if measure.pk:
             locked = Measure.objects.select_for_update().get(pk=measure.pk)
             if version is not None and locked.version != version:
@@ -89,6 +81,15 @@ def save_measure(
         for name, targets in (links or {}).items():
             getattr(measure, name).set(list(targets))
     return measure
+
+
+def refuse_other_plans_leads(measure: Measure, links: dict[str, Iterable]) -> None:
+    """A measure's leads and officers must be leads of its own plan (the reminder digest writes to them)."""
+    chosen = [lead for name in ("leads", "officers") for lead in links.get(name, [])]
+    if chosen:
+        plan_id = Action.objects.filter(pk=measure.action_id).values_list("outcome__priority__plan_id", flat=True)[0]
+        if any(lead.plan_id != plan_id for lead in chosen):
+            raise Refused("Choose leads of this plan: a lead of another plan cannot be attached.", field="leads")
 
 
 def save_measure_from_form(
@@ -105,14 +106,15 @@ def save_measure_from_form(
     """The owner's measure form: leads picked plus leads typed, officers read from their text, the due
     month read from the Time text (or the reason it cannot be), then `save_measure`."""
     with transaction.atomic(), by.recording():
-        chosen = list(dict.fromkeys([*leads, *leads_named(new_leads)]))
+        plan = measure.action.outcome.priority.plan
+        chosen = list(dict.fromkeys([*leads, *leads_named(plan, new_leads)]))
         due = parse_due_month(measure.time_text)
         measure.due_month, measure.due_note = due.month, due.note
         measure.lead_text = " / ".join(lead.name for lead in chosen)
         measure.officer_text = officer_text
         links: dict[str, Iterable] = {
             "leads": chosen,
-            "officers": leads_named(officer_text),
+            "officers": leads_named(plan, officer_text),
             "recommendations": list(recommendations),
         }
         return save_measure(measure, version=version, reason=reason, links=links, by=by)

@@ -1,8 +1,8 @@
-"""Plan owners' pages, mounted under /plans/: periods, missing updates, structure, a new plan."""
+"""Plan owners' pages, mounted under /plans/: periods, missing updates, structure, leads, a new plan."""
 
 from django.urls import path
 
-from plans.owner import views
+from plans.owner import lead_views, views
 
 urlpatterns = [
     path("new/", views.NewPlanView.as_view(), name="owner-new-plan"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<slug:slug>/structure/actions/<int:pk>/", views.ActionFormView.as_view(), name="owner-action-edit"),
     path("<slug:slug>/structure/measures/new/", views.MeasureFormView.as_view(), name="owner-measure-add"),
     path("<slug:slug>/structure/measures/<int:pk>/", views.MeasureFormView.as_view(), name="owner-measure-edit"),
+    path("<slug:slug>/leads/", lead_views.LeadsView.as_view(), name="owner-leads"),
+    path("<slug:slug>/leads/merge/", lead_views.LeadMergeView.as_view(), name="owner-lead-merge"),
+    path("<slug:slug>/leads/<int:pk>/", lead_views.LeadEditView.as_view(), name="owner-lead-edit"),
 ]

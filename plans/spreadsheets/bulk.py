@@ -263,6 +263,9 @@ def adapted(columns: list[models.Field], rows: list[tuple]) -> list[tuple]:
     values = list(zip(*rows, strict=True))  # column by column
     for index, adapt in enumerate(adapters):
         if adapt:
+            if columns[index].get_internal_type() == "JSONField":  # lists and dicts: not hashable, not repeated
+                values[index] = tuple(adapt(v) for v in values[index])
+                continue
             once: dict = {}  # a column repeats a few values (the import's one timestamp): each adapted once
             values[index] = tuple(once[v] if v in once else once.setdefault(v, adapt(v)) for v in values[index])
     return list(zip(*values, strict=True))

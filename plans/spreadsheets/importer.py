@@ -35,6 +35,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
+from plans.owner.leads import lead_index, lead_key
 from plans.owner.structure import add_rows, create_plan, save_part
 from plans.ratings.services import (
     Conflict,
@@ -296,7 +297,8 @@ class ImportPlanner:
         for level in self.levels:
             for name in level.names():
                 self.level_named.setdefault(name, level)
-        self.leads = {lead.name.casefold(): lead for lead in Lead.objects.all()}
+        # the plan's leads by name and alias (a new plan has none yet)
+        self.leads = lead_index(self.plan.leads.all() if self.plan.pk else [])
         self.outcomes: dict[tuple, Outcome] = {}
         self.actions: dict[tuple, Action] = {}
         for measure in self.measures.values():
@@ -575,9 +577,10 @@ class ImportPlanner:
         return self.actions[key]
 
     def lead(self, name: str) -> Lead:
-        key = normalise_name(name).casefold()
+        """The plan's lead of a name or alias; a new name becomes a new lead of the plan."""
+        key = lead_key(name)
         if key not in self.leads:
-            lead = Lead(name=normalise_name(name))
+            lead = Lead(plan=self.plan, name=normalise_name(name))
             self.leads[key] = lead
             self.preview.new_leads.append(lead.name)
             self.created[Lead].append(lead)

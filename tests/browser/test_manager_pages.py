@@ -47,7 +47,7 @@ def test_a_lead_signs_in_and_rates_a_measure_in_place(signed_in, demo_live):
     expect(row).to_contain_text("3 On track")
     expect(row).to_contain_text("All teams trained")
     expect(page).to_have_url(url)
-    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="S Murphy")
+    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="Sheila Murphy")
     assert measure.ratings.get(period__label="01/18").level.value == 3
     assert measure.progress_update == "All teams trained; audits show the model in use."
 
@@ -57,7 +57,7 @@ def test_two_browsers_editing_the_same_measure_get_a_conflict_view(browser, sign
     other_context = browser.new_context(viewport={"width": 1400, "height": 900})
     second = sign_in(other_context.new_page(), demo_live.url, "owner")
     second.goto(f"{demo_live.url}/my-measures/")
-    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="S Murphy")
+    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="Sheila Murphy")
     # The owner leads nothing, so opens the plain form page for the measure.
     second.goto(f"{demo_live.url}/measures/{measure.pk}/rate/")
     first_form = open_inline_form(first)
@@ -94,7 +94,7 @@ def test_a_contributor_is_refused_another_leads_measure(page, demo_live):
     sign_in(page, demo_live.url, "janet", "janet-password-1")
     expect(page.get_by_role("heading", name="My measures")).to_be_visible()
     expect(page.locator("tr.measure-row", has_text=SIGNS_OF_SAFETY)).to_have_count(0)
-    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="S Murphy")
+    measure = Measure.objects.get(text__startswith=SIGNS_OF_SAFETY, leads__name="Sheila Murphy")
     response = page.goto(f"{demo_live.url}/measures/{measure.pk}/rate/")
     assert response.status == 403
     expect(page.get_by_role("heading", name="You cannot do this")).to_be_visible()

@@ -12,7 +12,7 @@ def test_an_owner_filters_the_plan_to_one_lead_s_overdue_measures_and_bookmarks_
     page = signed_in("owner")
     page.goto(f"{demo_live.url}/plans/thurrock-2017-19/")
     expect(page.locator("#result-count")).to_contain_text("97 measures in the plan")
-    page.get_by_label("Lead").select_option(label="S Murphy")
+    page.get_by_label("Lead").select_option(label="Sheila Murphy")
     page.get_by_label("Overdue").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"lead=\d+.*overdue=on"))
@@ -23,7 +23,7 @@ def test_an_owner_filters_the_plan_to_one_lead_s_overdue_measures_and_bookmarks_
     # The URL is the bookmark: opening it again shows the same choices.
     page.goto(page.url)
     expect(page.get_by_label("Overdue")).to_be_checked()
-    expect(page.get_by_label("Lead").locator("option:checked")).to_have_text("S Murphy")
+    expect(page.get_by_label("Lead").locator("option:checked")).to_have_text("Sheila Murphy")
     page.get_by_label("Search").fill("supervision")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("table.table--plan tbody tr").first).to_contain_text(re.compile("supervision", re.I))
@@ -48,7 +48,7 @@ def test_an_owner_closes_the_open_period_and_opens_the_next(signed_in, demo_live
     # Everyone now owes a 03/18 rating.
     page.get_by_role("link", name="Missing updates").click()
     expect(page.locator("p.lede")).to_contain_text(re.compile(r"\d+ measures not yet rated in 03/18"))
-    expect(page.get_by_role("row", name=re.compile("S Murphy"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Sheila Murphy"))).to_be_visible()
 
 
 def test_reopening_a_period_asks_why(signed_in, demo_live):

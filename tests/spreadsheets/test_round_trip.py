@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from plans.models import Measure, Rating
+from plans.models import Lead, Measure, Rating
 from plans.spreadsheets.exporter import export_plan
 from plans.spreadsheets.importer import apply_import, plan_import
 from plans.spreadsheets.reader import read_workbook
@@ -179,7 +179,7 @@ def test_a_row_added_to_an_export_becomes_a_new_measure_under_the_action_above(t
     (record,) = created.history.all()
     assert (record.history_type, record.history_change_reason) == ("+", "Imported from plan.xlsx")
     assert record.history_user.username == "system"
-    assert [link.lead.name for link in record.leads.all()] == ["S Murphy"]
+    assert [link.lead.name for link in record.leads.all()] == ["Sheila Murphy"]  # "S Murphy" is her alias
     assert created.ratings.get().history.get().history_user.username == "system"
 
 
@@ -191,7 +191,8 @@ def test_a_new_person_in_a_lead_cell_gets_a_lead_record_and_is_linked(thurrock, 
     output = import_file(tmp_path, to_bytes(book), thurrock.slug)
     assert "New lead records:\n  - Priya Newcomer" in output
     measure.refresh_from_db()
-    assert sorted(lead.name for lead in measure.leads.all()) == ["Priya Newcomer", "S Murphy"]
+    assert sorted(lead.name for lead in measure.leads.all()) == ["Priya Newcomer", "Sheila Murphy"]
+    assert Lead.objects.get(name="Priya Newcomer").plan == thurrock
     assert measure.version == 2
 
 
