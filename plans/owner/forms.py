@@ -15,18 +15,22 @@ from plans.ratings.services import reason_refusal
 RESERVED_SLUGS = {"new"}  # /plans/new/ starts a plan
 
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 
 def deadline_field(label: str = "Deadline for updates") -> forms.DateField:
-    """A day, typed as a date (the browser's own date picker), or as 31/01/2018."""
+    """A day typed as 31/01/2018: read the same in every browser (a date picker shows the browser's own
+    locale, which is mm/dd/yyyy in a US-English one)."""
     return forms.DateField(
         label=label,
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The day leads' updates are due; after it, a measure not yet rated shows as late. "
-        "Leave blank for no deadline.",
+        widget=forms.DateInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy", "size": 10},
+            format="%d/%m/%Y",
+        ),
+        help_text="For example 31/01/2018: the day leads' updates are due. After it, a measure not yet rated "
+        "shows as late. Leave blank for no deadline.",
         error_messages={"invalid": "Enter a real date, for example 31/01/2018."},
     )
 

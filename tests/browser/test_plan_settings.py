@@ -65,7 +65,7 @@ def test_an_owner_sets_up_a_plan_from_nothing_to_its_first_board_pack_without_th
     # The first period, with its deadline.
     nav(page, "Periods")
     page.get_by_label("Label of the new period").fill("04/26")
-    page.get_by_label("Deadline for updates").fill("2026-04-30")
+    page.get_by_label("Deadline for updates").fill("30/04/2026")
     page.get_by_role("button", name="Open the period").click()
     expect(page.get_by_role("status").first).to_contain_text("Updates are due by 30 April 2026.")
 
@@ -95,7 +95,7 @@ def test_a_leads_late_update_shows_on_missing_updates_and_on_my_measures(signed_
     page = signed_in("owner")
     page.goto(f"{demo_live.url}/plans/thurrock-2017-19/periods/")
     page.get_by_role("button", name="Close 01/18").click()
-    page.get_by_label("Deadline for updates").fill("2018-03-16")
+    page.get_by_label("Deadline for updates").fill("16/03/2018")
     page.get_by_role("button", name="Open 03/18").click()
     expect(page.get_by_role("status").first).to_contain_text("Updates are due by 16 March 2018.")
     period = Period.objects.get(plan__slug="thurrock-2017-19", label="03/18")
