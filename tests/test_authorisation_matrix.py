@@ -134,6 +134,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("owner-missing-updates", "POST"): row(302, 404, 403, 403, 403, 302, 302),  # send now
     ("owner-new-plan", "GET"): row(302, 403, 403, 403, 403, 200, 200),
     ("owner-new-plan", "POST"): row(302, 403, 403, 403, 403, 200, 200),
+    ("owner-new-plan-workbook", "GET"): row(302, 403, 403, 403, 403, 200, 200),
+    ("owner-new-plan-workbook", "POST"): row(302, 403, 403, 403, 403, 400, 400),
+    ("owner-reminder-preview", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-reminder-preview", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("owner-settings", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-settings", "POST"): row(302, 404, 403, 403, 403, 302, 302),
     ("owner-outcome-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-outcome-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-outcome-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
@@ -193,11 +199,13 @@ STATE_CHANGING = {
     "owner-measure-edit",
     "owner-missing-updates",
     "owner-new-plan",
+    "owner-new-plan-workbook",
     "owner-outcome-add",
     "owner-outcome-edit",
     "owner-periods",
     "owner-priority-add",
     "owner-priority-edit",
+    "owner-settings",
     "plan-import",
     "plan-import-job",
     "publication-withdraw",
@@ -253,6 +261,8 @@ ARGUMENTS = {
     "rating-signoff": lambda scene: {"pk": scene.rating.pk},
     "owner-periods": plan_slug,
     "owner-missing-updates": plan_slug,
+    "owner-reminder-preview": plan_slug,
+    "owner-settings": plan_slug,
     "owner-structure": plan_slug,
     "owner-priority-add": plan_slug,
     "owner-priority-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.priority.pk},
@@ -473,6 +483,16 @@ def import_and_apply(client: Client, url: str, scene: Scene):
     return client.post(url, {"apply": "1", "token": preview.context["token"]})
 
 
+def new_plan_from_workbook(client: Client, url: str, scene: Scene):
+    """Upload the plan's export as a new plan, then create it from the preview."""
+    book = SimpleUploadedFile("plan.xlsx", to_bytes(export_plan(scene.plan)))
+    form = {"title": "From a workbook", "organisation": "Anytown", "file": book}
+    preview = client.post(url, form)
+    if preview.status_code != 200:
+        return preview
+    return client.post(url, {"apply": "1", "token": preview.context["token"]})
+
+
 @dataclass
 class Write:
     """A POST that changes something: its valid data (or the whole exchange) and what it changes."""
@@ -542,6 +562,13 @@ WRITES: dict[str, Write] = {
             "organisation": "Anytown Council",
             "scale": str(scene.plan.scale_id),
         },
+    ),
+    "owner-new-plan-workbook": Write(
+        effect=lambda scene: Plan.objects.filter(slug="from-a-workbook").exists(), send=new_plan_from_workbook
+    ),
+    "owner-settings": Write(
+        effect=lambda scene: sorted(Membership.objects.filter(plan=scene.plan).values_list("user__username", "role")),
+        data=lambda scene: {"action": "add", "user": scene.users["outsider"].username, "role": "viewer"},
     ),
     "owner-periods": Write(
         effect=lambda scene: Period.objects.get(pk=scene.period.pk).status,

@@ -4,12 +4,16 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plans.models.history import HistorySource
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet, month_of
-from plans.models.scale import Level, Scale
+from plans.models.scale import COMPLETE_COLOURS, Level, Scale
+
+# Monday is 0, as date.weekday() counts.
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 
 
 class Plan(models.Model):
@@ -33,6 +37,16 @@ class Plan(models.Model):
     )
     requires_signoff = models.BooleanField(
         default=False, help_text="Leads' updates are submitted and count once the owner approves them."
+    )
+    reminders_enabled = models.BooleanField(
+        "email reminders", default=True, help_text="Leads who owe an update get the reminder digest."
+    )
+    reminder_weekday = models.PositiveSmallIntegerField(
+        "reminder day",
+        null=True,
+        blank=True,
+        choices=WEEKDAYS,
+        help_text="The day of the week this plan's leads are reminded; blank: every working day.",
     )
     introduction = models.TextField(blank=True)
     governance = models.TextField(blank=True, help_text="Who oversees the plan and how often.")
@@ -69,6 +83,10 @@ class Plan(models.Model):
     def _periods(self, periods: "list[Period] | None") -> "list[Period]":
         return sorted(self.periods.all() if periods is None else periods, key=lambda p: p.order)
 
+    def reminds_on(self, day: date) -> bool:
+        """Are this plan's leads sent the scheduled reminder digest on `day`? (An owner's "send now" always is.)"""
+        return self.reminders_enabled and (self.reminder_weekday is None or self.reminder_weekday == day.weekday())
+
 
 class Period(models.Model):
     """A reporting period: the plan's ratings "as at" one board meeting."""
@@ -84,6 +102,9 @@ class Period(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     starts = models.DateField(null=True, blank=True)
     ends = models.DateField(null=True, blank=True)
+    deadline = models.DateField(
+        null=True, blank=True, help_text="The day leads' updates are due; after it an update not given is late."
+    )
 
     history = HistoricalRecords(bases=[HistorySource])
     _change_reason: str  # set before save() for simple-history to record why (e.g. "Reopened: …")
@@ -102,6 +123,11 @@ class Period(models.Model):
     def is_editable(self) -> bool:
         """Ratings can be set only in the open period: a closed one is read-only, a planned one not yet started."""
         return self.status == self.Status.OPEN
+
+    def deadline_passed(self, on: date | None = None) -> bool:
+        """Is the period open for updates with its deadline before `on` (today)? Then an update not given is late
+        (MeasureQuerySet.late, Measure.is_late)."""
+        return self.is_editable and self.deadline is not None and self.deadline < (on or timezone.localdate())
 
 
 class Priority(models.Model):
@@ -231,6 +257,14 @@ class Measure(models.Model):
         """MeasureQuerySet.overdue's rule for one measure whose latest rating's level is already read."""
         due = self.due_month is not None and self.due_month < month_of(on)
         return due and not self.removed and not (latest_level is not None and latest_level.is_complete)
+
+    def is_late(self, period: "Period | None", rated: bool, latest_colour: str, on: date | None = None) -> bool:
+        """MeasureQuerySet.late's rule for one measure: `rated` in the open `period`, its latest rating's colour read.
+
+        Late: still owed (in the plan, not complete, not rated in the open period) after the period's deadline.
+        """
+        owed = not rated and not self.removed and latest_colour not in COMPLETE_COLOURS
+        return period is not None and owed and period.deadline_passed(on)
 
 
 class Rating(models.Model):

@@ -93,6 +93,16 @@ class MeasureQuerySet(models.QuerySet):
             return self.none()
         return self.in_plan().not_rated_in(period).not_complete()
 
+    def late(self, period: "Period | None", on: date | None = None) -> "MeasureQuerySet":
+        """Late: still outstanding in the open `period` after its deadline (Period.deadline_passed, as at `on`).
+
+        The one definition of "late": the missing-updates page and My measures
+        ask it; Measure.is_late is the same rule in memory.
+        """
+        if period is None or not period.deadline_passed(on):
+            return self.none()
+        return self.outstanding(period)
+
     def with_path(self) -> "MeasureQuerySet":
         """Measures with their action, outcome and priority fetched in the same query."""
         return self.select_related("action__outcome__priority").order_by(*PATH_ORDER)

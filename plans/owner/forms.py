@@ -15,6 +15,26 @@ from plans.ratings.services import reason_refusal
 RESERVED_SLUGS = {"new"}  # /plans/new/ starts a plan
 
 
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+
+
+def deadline_field(label: str = "Deadline for updates") -> forms.DateField:
+    """A day typed as 31/01/2018: read the same in every browser (a date picker shows the browser's own
+    locale, which is mm/dd/yyyy in a US-English one)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd/mm/yyyy", "size": 10},
+            format="%d/%m/%Y",
+        ),
+        help_text="For example 31/01/2018: the day leads' updates are due. After it, a measure not yet rated "
+        "shows as late. Leave blank for no deadline.",
+        error_messages={"invalid": "Enter a real date, for example 31/01/2018."},
+    )
+
+
 class OpenPeriodForm(forms.Form):
     label = forms.CharField(
         label="Label of the new period",
@@ -22,6 +42,11 @@ class OpenPeriodForm(forms.Form):
         required=False,
         help_text="As it will head the RAG column, e.g. 07/18.",
     )
+    deadline = deadline_field()
+
+
+class DeadlineForm(forms.Form):
+    deadline = deadline_field()
 
 
 class ReopenPeriodForm(forms.Form):
@@ -183,6 +208,18 @@ class MeasureForm(OrderOptional, forms.ModelForm):
         return cleaned
 
 
+def new_plan_slug(form: forms.Form, cleaned: dict) -> str:
+    """The new plan's short name (typed, or made from its title); an error on the slug field if it cannot be used."""
+    slug = cleaned.get("slug") or slugify(cleaned.get("title", ""))[:50]
+    if not slug:
+        form.add_error("slug", "Give the plan a short name made of letters and numbers.")
+    elif slug in RESERVED_SLUGS:
+        form.add_error("slug", f'"{slug}" is reserved by the site: choose another short name.')
+    elif Plan.objects.filter(slug=slug).exists():
+        form.add_error("slug", f'A plan called "{slug}" already exists: choose another short name.')
+    return slug
+
+
 class NewPlanForm(forms.Form):
     """An inspection with its numbered recommendations, and the plan that will answer them."""
 
@@ -220,14 +257,7 @@ class NewPlanForm(forms.Form):
         cleaned = super().clean()
         if self.errors.get("title") or self.errors.get("slug"):
             return cleaned
-        slug = cleaned.get("slug") or slugify(cleaned.get("title", ""))[:50]
-        if not slug:
-            self.add_error("slug", "Give the plan a short name made of letters and numbers.")
-        elif slug in RESERVED_SLUGS:
-            self.add_error("slug", f'"{slug}" is reserved by the site: choose another short name.')
-        elif Plan.objects.filter(slug=slug).exists():
-            self.add_error("slug", f'A plan called "{slug}" already exists: choose another short name.')
-        cleaned["slug"] = slug
+        slug = cleaned["slug"] = new_plan_slug(self, cleaned)
         key = slugify(f"{cleaned.get('council', '')}-{cleaned.get('published') or ''}")[:50] or slug
         base, n = key, 2
         while Inspection.objects.filter(key=key).exists():

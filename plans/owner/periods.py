@@ -6,9 +6,12 @@ change goes through `save()`, so history records who did it, and a
 reopening carries its reason as the history row's change reason.
 """
 
+from datetime import date
+
 from django.db import transaction
 from django.db.models import Max
 
+from plans.audit import Actor
 from plans.models import Period, Plan
 
 
@@ -34,11 +37,12 @@ def _refuse_if_open(periods: list[Period], except_period: Period | None = None) 
             raise PeriodError(f"{period.label} is still open: close it before opening another period.")
 
 
-def open_next_period(plan: Plan, label: str = "") -> Period:
+def open_next_period(plan: Plan, label: str = "", deadline: date | None = None) -> Period:
     """Open the plan's next planned period, or a new one called `label` after the last.
 
     Ratings start empty (a period has none until leads rate); earlier periods
-    and their ratings stay as they are.
+    and their ratings stay as they are. A `deadline` given is the day updates
+    are due (a planned period keeps its own when none is given).
     """
     label = " ".join((label or "").split())
     with transaction.atomic():
@@ -47,6 +51,7 @@ def open_next_period(plan: Plan, label: str = "") -> Period:
         planned = next_planned(periods)
         if planned is not None and (not label or label == planned.label):
             planned.status = Period.Status.OPEN
+            planned.deadline = deadline or planned.deadline
             planned.save()
             return planned
         if not label:
@@ -54,7 +59,7 @@ def open_next_period(plan: Plan, label: str = "") -> Period:
         if any(p.label == label for p in periods):
             raise PeriodError(f"Label: the plan already has a period called {label}.")
         order = (plan.periods.aggregate(Max("order"))["order__max"] or 0) + 1
-        return Period.objects.create(plan=plan, label=label, order=order, status=Period.Status.OPEN)
+        return Period.objects.create(plan=plan, label=label, order=order, status=Period.Status.OPEN, deadline=deadline)
 
 
 def close_period(period: Period) -> Period:
@@ -78,4 +83,14 @@ def reopen_period(period: Period, reason: str) -> Period:
         period.status = Period.Status.OPEN
         period._change_reason = f"Reopened: {reason}"
         period.save()
+    return period
+
+
+def set_deadline(period: Period, deadline: date | None, *, by: Actor) -> Period:
+    """Set (or clear) the day the period's updates are due; a closed period's deadline is its record, kept."""
+    if period.status == Period.Status.CLOSED:
+        raise PeriodError(f"Deadline: {period.label} is closed; reopen it to change its deadline.")
+    with transaction.atomic(), by.recording():
+        period.deadline = deadline
+        period.save(update_fields=["deadline"])
     return period

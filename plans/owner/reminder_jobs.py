@@ -33,6 +33,18 @@ def next_reminder_time(after: datetime | None = None) -> datetime:
     raise ValueError("REMINDER_DAYS names no day of the week.")
 
 
+def next_plan_reminder(plan: Plan) -> datetime | None:
+    """When the plan's leads are next sent the scheduled digest (None: reminders are off)."""
+    if not plan.reminders_enabled:
+        return None
+    moment = next_reminder_time()
+    for _ in range(14):
+        if plan.reminds_on(timezone.localdate(moment)):
+            return moment
+        moment = next_reminder_time(moment)
+    return None  # REMINDER_DAYS leaves out the plan's day
+
+
 def schedule_next_reminders() -> datetime | None:
     """Queue the next daily run unless one is queued already (only where jobs wait for a worker)."""
     backend = send_scheduled_reminders.get_backend()
@@ -55,7 +67,7 @@ def send_scheduled_reminders(day: str) -> int:
     try:
         with transaction.atomic():
             run = ReminderRun.objects.create(day=date.fromisoformat(day))
-            digests, _ = reminder_digests()
+            digests, _ = reminder_digests(scheduled_on=run.day)
             run.sent = send_digests(digests, settings.SITE_URL)
             run.save(update_fields=["sent", "finished"])
     except IntegrityError:  # another worker has sent this day's

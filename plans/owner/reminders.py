@@ -9,6 +9,7 @@ lead's login's address.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -82,14 +83,22 @@ class Digest:
         return "\n".join(lines)
 
 
-def reminder_digests(plan: Plan | None = None) -> tuple[list[Digest], list[LeadOutstanding]]:
-    """(digests to send, leads owed updates who have no email address), over every open period (or one plan's)."""
+def reminder_digests(
+    plan: Plan | None = None, scheduled_on: date | None = None
+) -> tuple[list[Digest], list[LeadOutstanding]]:
+    """(digests to send, leads owed updates who have no email address), over every open period (or one plan's).
+
+    `scheduled_on`: a scheduled run's day, which leaves out the plans whose owners switched reminders off
+    or chose another day (Plan.reminds_on); an owner's "send now" gives none.
+    """
     digests: dict[str, Digest] = {}
     unreachable: list[LeadOutstanding] = []
     open_periods = Period.objects.filter(status=Period.Status.OPEN).select_related("plan").order_by("plan__title")
     if plan is not None:
         open_periods = open_periods.filter(plan=plan)
     for period in open_periods:
+        if scheduled_on is not None and not period.plan.reminds_on(scheduled_on):
+            continue
         for group in missing_updates(period.plan, period):
             if not group.email:
                 unreachable.append(group)

@@ -1,11 +1,18 @@
-"""Plan owners' pages, mounted under /plans/: periods, missing updates, structure, leads, a new plan."""
+"""Plan owners' pages, mounted under /plans/: settings, periods, missing updates, structure, leads, a new plan."""
 
 from django.urls import path
 
-from plans.owner import lead_views, views
+from plans.owner import lead_views, settings_views, views, workbook_start
 
 urlpatterns = [
     path("new/", views.NewPlanView.as_view(), name="owner-new-plan"),
+    path("new/workbook/", workbook_start.NewPlanFromWorkbookView.as_view(), name="owner-new-plan-workbook"),
+    path("<slug:slug>/settings/", settings_views.PlanSettingsView.as_view(), name="owner-settings"),
+    path(
+        "<slug:slug>/missing-updates/send/",
+        settings_views.ReminderPreviewView.as_view(),
+        name="owner-reminder-preview",
+    ),
     path("<slug:slug>/periods/", views.PeriodsView.as_view(), name="owner-periods"),
     path("<slug:slug>/missing-updates/", views.MissingUpdatesView.as_view(), name="owner-missing-updates"),
     path("<slug:slug>/structure/", views.StructureView.as_view(), name="owner-structure"),

@@ -22,6 +22,7 @@ from plans.models import Action, Measure, Outcome, Period, Priority, Rating
 from plans.owner import periods as period_rules
 from plans.owner.forms import (
     ActionForm,
+    DeadlineForm,
     MeasureForm,
     NewPlanForm,
     OpenPeriodForm,
@@ -30,7 +31,7 @@ from plans.owner.forms import (
     ReopenPeriodForm,
 )
 from plans.owner.plan_start import start_plan
-from plans.owner.reminder_jobs import next_reminder_time, send_plan_reminders
+from plans.owner.reminder_jobs import next_plan_reminder, send_plan_reminders
 from plans.owner.reminders import missing_updates
 from plans.owner.structure import plan_recommendations, save_measure_from_form, save_part
 from plans.ratings.services import Conflict, Refused
@@ -59,7 +60,7 @@ class PeriodsView(OwnerMixin, TemplateView):
             Period.history.filter(plan_id=self.plan.pk).select_related("history_user").order_by("-history_date")[:12]
         )
         context.update(
-            periods=[(period, rated.get(period.pk, 0)) for period in periods],
+            periods=[(period, rated.get(period.pk, 0), self.deadline_form(period, **kwargs)) for period in periods],
             measures=Measure.objects.of_plan(self.plan).filter(removed=False).count(),
             open_period=self.plan.open_period(periods),
             next_planned=period_rules.next_planned(periods),
@@ -78,8 +79,11 @@ class PeriodsView(OwnerMixin, TemplateView):
                 form = OpenPeriodForm(request.POST)
                 if not form.is_valid():
                     return self.render_to_response(self.get_context_data(open_form=form))
-                period = period_rules.open_next_period(self.plan, form.cleaned_data["label"])
-                messages.success(request, f"{period.label} is open: leads can now rate their measures.")
+                period = period_rules.open_next_period(
+                    self.plan, form.cleaned_data["label"], form.cleaned_data["deadline"]
+                )
+                due = f" Updates are due by {period.deadline:%-d %B %Y}." if period.deadline else ""
+                messages.success(request, f"{period.label} is open: leads can now rate their measures.{due}")
             elif action == "close":
                 period = self.get_period(request.POST.get("period"))
                 period_rules.close_period(period)
@@ -91,10 +95,34 @@ class PeriodsView(OwnerMixin, TemplateView):
                     return self.render_to_response(self.get_context_data(reopen_form=form, reopen_target=period))
                 period_rules.reopen_period(period, form.cleaned_data["reason"])
                 messages.success(request, f"{period.label} is open again; the reason is kept in its history.")
+            elif action == "deadline":
+                return self.set_deadline(request)
             else:
                 messages.error(request, "Nothing was changed: choose open, close or reopen.")
         except period_rules.PeriodError as error:
             messages.error(request, f"Nothing was changed. {error}")
+        return redirect("owner-periods", self.plan.slug)
+
+    @staticmethod
+    def deadline_form(period: Period, deadline_form=None, deadline_target=None, **kwargs) -> DeadlineForm | None:
+        """The period's deadline form (the one just refused, with its errors), or None for a closed period."""
+        if period.status == Period.Status.CLOSED:
+            return None
+        if deadline_target is not None and deadline_target.pk == period.pk:
+            return deadline_form
+        return DeadlineForm(prefix=f"period-{period.pk}", initial={"deadline": period.deadline})
+
+    def set_deadline(self, request):
+        period = self.get_period(request.POST.get("period"))
+        form = DeadlineForm(request.POST, prefix=f"period-{period.pk}")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(deadline_form=form, deadline_target=period))
+        deadline = form.cleaned_data["deadline"]
+        period_rules.set_deadline(period, deadline, by=Actor.of_request(request))
+        if deadline:
+            messages.success(request, f"{period.label}: updates are due by {deadline:%-d %B %Y}.")
+        else:
+            messages.success(request, f"{period.label} has no deadline now.")
         return redirect("owner-periods", self.plan.slug)
 
     def get_period(self, pk) -> Period:
@@ -120,12 +148,15 @@ class MissingUpdatesView(OwnerMixin, TemplateView):
             groups=groups,
             outstanding=len({measure.pk for group in groups for measure in group.measures}),
             reachable=sum(1 for group in groups if group.email),
-            next_reminders=next_reminder_time(),
+            # Every measure listed is outstanding, so all are late once the deadline has passed (MeasureQuerySet.late)
+            late=period is not None and period.deadline_passed(),
+            next_reminders=next_plan_reminder(self.plan),
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        """Send now: this plan's digests, queued for a worker (sending never holds up the page)."""
+        """Send now, confirmed on its preview (settings_views.ReminderPreviewView): this plan's digests, queued
+        for a worker (sending never holds up the page)."""
         groups = missing_updates(self.plan, self.plan.open_period())
         reachable = sum(1 for group in groups if group.email)
         if not reachable:

@@ -26,6 +26,7 @@ class MeasureRow:
     previous_rating: Rating | None
     original_due: date | None
     overdue: bool
+    late: bool = False  # still owed after the open period's deadline (Measure.is_late)
     can_rate: bool = False
 
     @property
@@ -113,6 +114,7 @@ def build_rows(measures) -> list[MeasureRow]:
                 previous_rating=previous_rating,
                 original_due=originals.get(measure.pk, measure.due_month),
                 overdue=bool(measure.is_overdue),
+                late=measure.is_late(period, current is not None, measure.latest_colour),
             )
         )
     return rows

@@ -46,6 +46,7 @@ class MyMeasuresView(LoginRequiredMixin, TemplateView):
             total=len(rows),
             unrated=sum(1 for row in rows if row.period and row.current is None),
             overdue=sum(1 for row in rows if row.overdue),
+            late=sum(1 for row in rows if row.late),
         )
         return context
 

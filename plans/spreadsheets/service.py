@@ -32,10 +32,18 @@ def preview_import(
     scale: Scale | None = None,
     inspection: Inspection | None = None,
     owner=None,
+    organisation: str = "",
 ) -> ImportPreview:
     """Read the workbook and work out what importing it would change; nothing is written."""
     create = None
     if plan is None:
-        create = {"slug": create_slug, "title": title, "scale": scale, "inspection": inspection, "owner": owner}
+        create = {
+            "slug": create_slug,
+            "title": title,
+            "scale": scale,
+            "inspection": inspection,
+            "owner": owner,
+            "organisation": organisation,
+        }
     with collector_paused():
         return plan_import(read_workbook(data), plan, create=create)

@@ -1,6 +1,7 @@
 """Email each lead one digest of the measures they have not rated in an open period (for a daily cron)."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from plans.owner.reminders import reminder_digests, send_digests
 
@@ -8,7 +9,8 @@ from plans.owner.reminders import reminder_digests, send_digests
 class Command(BaseCommand):
     help = (
         "Email each lead one digest of their outstanding measures in open periods. "
-        "Removed, completed and already rated measures, and plans with no open period, are left out."
+        "Removed, completed and already rated measures, plans with no open period, and plans whose owners "
+        "switched reminders off or chose another weekday (the plan's settings page) are left out."
     )
 
     def add_arguments(self, parser):
@@ -16,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default="", help="The site's address, to put a link in each email.")
 
     def handle(self, *args, dry_run: bool = False, base_url: str = "", **options):
-        digests, unreachable = reminder_digests()
+        digests, unreachable = reminder_digests(scheduled_on=timezone.localdate())
         for digest in digests:
             self.stdout.write(f"{digest.lead.name} <{digest.email}>: {len(digest.items)} outstanding")
         for group in unreachable:
