@@ -1,8 +1,8 @@
-"""Plan owners' pages, mounted under /plans/: periods, missing updates, structure, a new plan."""
+"""Plan owners' pages, mounted under /plans/: periods, missing updates, structure, indicators, a new plan."""
 
 from django.urls import path
 
-from plans.owner import views
+from plans.owner import indicator_pages, views
 
 urlpatterns = [
     path("new/", views.NewPlanView.as_view(), name="owner-new-plan"),
@@ -17,4 +17,6 @@ urlpatterns = [
     path("<slug:slug>/structure/actions/<int:pk>/", views.ActionFormView.as_view(), name="owner-action-edit"),
     path("<slug:slug>/structure/measures/new/", views.MeasureFormView.as_view(), name="owner-measure-add"),
     path("<slug:slug>/structure/measures/<int:pk>/", views.MeasureFormView.as_view(), name="owner-measure-edit"),
+    path("<slug:slug>/indicators/new/", indicator_pages.IndicatorFormView.as_view(), name="owner-indicator-add"),
+    path("<slug:slug>/indicators/<int:pk>/", indicator_pages.IndicatorFormView.as_view(), name="owner-indicator-edit"),
 ]
