@@ -46,7 +46,8 @@ def test_an_owner_adds_an_indicator_linked_to_the_measures_it_evidences(client, 
     client.force_login(owner)
 
     form = client.get(url("owner-indicator-add", thurrock) + "?priority=4").content.decode()
-    assert "hold Ctrl" not in form and 'type="checkbox" name="measures"' in form
+    assert "hold Ctrl" not in form
+    assert 'type="checkbox" name="measures"' in form
 
     data = form_data(priority, measures=[current.pk, audited.pk])
     response = client.post(url("owner-indicator-add", thurrock), data, follow=True)
@@ -108,10 +109,12 @@ def test_contributors_and_viewers_cannot_define_indicators(client, who, request,
     assert client.post(url("owner-indicator-edit", thurrock, peps.pk), data).status_code == 403
 
     peps.refresh_from_db()
-    assert peps.name == "PEPs up to date" and peps.measures.count() == 1
+    assert peps.name == "PEPs up to date"
+    assert peps.measures.count() == 1
     assert not Indicator.objects.filter(name="Renamed").exists()
     page = client.get(reverse("board-indicators", args=[thurrock.slug, 5])).content.decode()
-    assert "Edit this indicator" not in page and "Add an indicator" not in page
+    assert "Edit this indicator" not in page
+    assert "Add an indicator" not in page
 
 
 def test_someone_without_a_role_in_the_plan_is_not_told_it_exists(client, bob, thurrock):
@@ -143,7 +146,8 @@ def test_a_measure_of_another_plan_is_refused_by_name(client, owner, thurrock, s
     response = client.post(url("owner-indicator-edit", thurrock, peps.pk), data)
 
     assert "Measures it evidences: Select a valid choice." in response.content.decode()
-    assert peps.measures.count() == 1 and not other.indicators.exists()
+    assert peps.measures.count() == 1
+    assert not other.indicators.exists()
 
 
 def test_the_write_door_refuses_another_plans_measure_and_writes_nothing(owner, thurrock, send_plan):
@@ -156,7 +160,9 @@ def test_the_write_door_refuses_another_plans_measure_and_writes_nothing(owner, 
         save_indicator(peps, measures=[other], by=Actor(owner, "web"))
 
     peps.refresh_from_db()
-    assert peps.name == "PEPs up to date" and peps.history.count() == rows and not other.indicators.exists()
+    assert peps.name == "PEPs up to date"
+    assert peps.history.count() == rows
+    assert not other.indicators.exists()
 
 
 def test_a_link_to_a_measure_taken_out_of_the_plan_is_kept(owner, thurrock, pep_measures):
