@@ -100,6 +100,7 @@ PAGES = {
     "owner-periods": Page(arguments=plan_slug),
     "owner-missing-updates": Page(arguments=plan_slug),
     "owner-structure": Page(arguments=plan_slug),
+    "owner-indicator-add": Page(arguments=plan_slug),
     "api-plan-data:rollup.json": Page(arguments=api("rollup", "json")),
     "api-plan-data:measures.json": Page(arguments=api("measures", "json")),
     "api-plan-data:ratings.csv": Page(arguments=api("ratings", "csv")),
