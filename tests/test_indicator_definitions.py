@@ -59,6 +59,7 @@ def test_an_owner_adds_an_indicator_linked_to_the_measures_it_evidences(client, 
         reverse("board-indicators", args=[thurrock.slug, 4]) + f"#indicator-{indicator.pk}"
     )
     assert (indicator.priority, indicator.polarity, indicator.unit) == (priority, "higher", "percent")
+    assert list(priority.indicators.all())[-1] == indicator  # after the priority's five printed indicators
     assert (indicator.baseline, indicator.baseline_label, indicator.comparator, indicator.target) == (
         Decimal("81.5"),
         "2016/17",

@@ -37,6 +37,8 @@ def save_indicator(
         strangers = Measure.objects.filter(pk__in=chosen).exclude(action__outcome__priority__plan_id=plan_id)
         if strangers.exists():
             raise Refused("Measures it evidences: choose measures of this plan only.", field="measures")
+        if indicator.pk is None and not indicator.order:  # a new indicator goes last in its priority's table
+            indicator.order = Indicator.objects.filter(priority_id=indicator.priority_id).count() + 1
         indicator.save()
         if measures is None:
             return indicator
