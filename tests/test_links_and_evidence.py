@@ -161,3 +161,22 @@ def test_the_board_pack_links_measures_but_the_public_pack_links_nothing_in_the_
     assert measure_links(public) == []
     assert 'href="/plans/' not in public
     assert "/board/indicators/" not in public
+
+
+def test_the_owners_structure_and_missing_updates_pages_link_each_measure(
+    client, owner, thurrock, recommendation_6, open_period
+):
+    client.force_login(owner)
+    in_plan = set(Measure.objects.of_plan(thurrock).values_list("pk", flat=True))
+
+    structure = client.get(reverse("owner-structure", args=[thurrock.slug])).content.decode()
+    assert set(measure_links(structure)) == in_plan
+    assert reverse("board-evidence", args=[thurrock.slug, recommendation_6.pk]) in structure
+
+    client.post(reverse("owner-periods", args=[thurrock.slug]), {"action": "close", "period": open_period.pk})
+    client.post(reverse("owner-periods", args=[thurrock.slug]), {"action": "open", "label": ""})  # 03/18: all owed
+    missing = client.get(reverse("owner-missing-updates", args=[thurrock.slug])).content.decode()
+    listed = re.findall(r"<li>Priority \d+: (.*?)</li>", missing)
+    assert listed
+    assert len(measure_links(missing)) == len(listed)
+    assert set(measure_links(missing)) <= in_plan
