@@ -101,6 +101,7 @@ PAGES = {
     "owner-missing-updates": Page(arguments=plan_slug),
     "owner-structure": Page(arguments=plan_slug),
     "owner-leads": Page(arguments=plan_slug),
+    "owner-indicator-add": Page(arguments=plan_slug),
     "api-plan-data:rollup.json": Page(arguments=api("rollup", "json")),
     "api-plan-data:measures.json": Page(arguments=api("measures", "json")),
     "api-plan-data:ratings.csv": Page(arguments=api("ratings", "csv")),

@@ -39,6 +39,7 @@ from plans.models import (
     Recommendation,
     Scale,
 )
+from plans.owner.indicators import save_indicator
 from plans.owner.structure import delete_part, save_measure, save_part
 from plans.ratings.services import (
     Conflict,
@@ -423,6 +424,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     list_filter = ["priority__plan", "polarity", "unit"]
     search_fields = ["name", "notes"]
     inlines = [IndicatorValueInline]
+
+    def save_model(self, request, obj, form, change):
+        save_indicator(obj, by=Actor.of_request(request))  # the definition through its door; values are not behind it
 
 
 @admin.register(PublishedScore)

@@ -214,6 +214,10 @@ def structure_row(kind: str) -> Callable[[Scene], dict]:
     return arguments
 
 
+def an_indicator(scene: Scene) -> dict:
+    return {"slug": scene.plan.slug, "pk": Indicator.objects.filter(priority__plan=scene.plan).first().pk}
+
+
 def every_filter(scene: Scene) -> dict:
     return {
         "q": "meet",
@@ -251,11 +255,13 @@ PAGES = {
     "plan-detail:all-periods": Page(19, plan_slug, query=lambda scene: {"periods": "all"}),
     "plan-detail:filtered": Page(22, plan_slug, query=every_filter),
     "my-measures": Page(9, as_user="lead"),
-    "measure-detail": Page(13, the_measure),
-    "measure-detail:lead": Page(14, the_measure, as_user="lead"),
+    "measure-detail": Page(19, the_measure),  # + the recommendations it answers (5), its indicators (1)
+    "measure-detail:lead": Page(20, the_measure, as_user="lead"),
     "measure-rate": Page(9, the_measure, as_user="lead"),
     "measure-rate:htmx": Page(9, the_measure, as_user="lead", htmx=True),
-    "measure-rate:save": Page(27, the_measure, as_user="lead", post=a_rating, htmx=True),
+    "measure-rate:save": Page(
+        29, the_measure, as_user="lead", post=a_rating, htmx=True
+    ),  # history snapshots indicators
     "measure-row": Page(9, the_measure, as_user="lead", htmx=True),
     "plan-signoff": Page(5, plan_slug),
     "portfolio": Page(18),
@@ -265,8 +271,8 @@ PAGES = {
     "board-pack": Page(30, plan_slug),
     "board-pack-xlsx": Page(30, plan_slug),
     "board-coverage": Page(21, plan_slug),
-    "board-evidence": Page(15, lambda scene: {"slug": scene.plan.slug, "pk": scene.recommendation.pk}),
-    "board-indicators": Page(9, lambda scene: {"slug": scene.plan.slug, "number": 1}),
+    "board-evidence": Page(16, lambda scene: {"slug": scene.plan.slug, "pk": scene.recommendation.pk}),  # + evidence
+    "board-indicators": Page(10, lambda scene: {"slug": scene.plan.slug, "number": 1}),  # + measures evidenced
     "board-plan-as-at": Page(13, plan_slug),
     "owner-periods": Page(8, plan_slug),
     "owner-missing-updates": Page(7, plan_slug),
@@ -286,6 +292,8 @@ PAGES = {
     "owner-action-edit": Page(8, structure_row("action")),
     "owner-measure-add": Page(7, plan_slug),
     "owner-measure-edit": Page(10, structure_row("measure")),
+    "owner-indicator-add": Page(9, plan_slug),
+    "owner-indicator-edit": Page(12, an_indicator),
     "plan-export": Page(13, plan_slug),
     "plan-import": Page(4, plan_slug),
     "plan-import:preview": Page(10, plan_slug, post=the_export),

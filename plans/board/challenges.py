@@ -27,6 +27,7 @@ class Challenge:
     measure: object
     kind: str  # indicator | overdue | stale | jump
     text: str
+    indicator: object = None  # the indicator an "indicator" challenge names (its page is linked beside it)
 
 
 def higher_is_better(indicator) -> bool | None:
@@ -71,6 +72,7 @@ def _indicator_challenges(measure, rating, indicators) -> list[Challenge]:
                     measure,
                     "indicator",
                     f"Rated {rating.level.label.lower()}, but “{indicator.name}” {' and '.join(reasons)}.",
+                    indicator,
                 )
             )
     return found

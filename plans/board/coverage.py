@@ -8,7 +8,7 @@ period, rounded by the plan's rule (plans.rollup.rules); not rated is left out.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from plans.models import Action, Measure, Outcome, Plan, Rating
+from plans.models import Action, Measure, Outcome, Plan, Rating, Recommendation
 from plans.rollup import rules as rollup
 
 
@@ -72,6 +72,12 @@ def recommendation_links(plan: Plan) -> dict[int, set[int]]:
     for rec_id, outcome_id in outcomes.values_list("recommendation_id", "outcome_id"):
         links.setdefault(rec_id, set()).update(by_outcome.get(outcome_id, ()))
     return links
+
+
+def answered_by(plan: Plan, measure: Measure) -> list[Recommendation]:
+    """The recommendations `measure` answers, by recommendation_links' rule (the measure, its action or outcome)."""
+    ids = [rec_id for rec_id, measure_ids in recommendation_links(plan).items() if measure.pk in measure_ids]
+    return list(Recommendation.objects.filter(pk__in=ids).select_related("inspection").order_by("inspection", "number"))
 
 
 def plan_coverage(state, period) -> list[InspectionCoverage]:

@@ -2,14 +2,16 @@
 
 The measures that answer it (plans.board.coverage), every recorded change to their
 ratings (who, when, level, reason, update) from the history table, their
-progress updates, and the trends of the indicators linked to them.
+progress updates, the evidence files and links attached to their updates (each
+file downloaded through the tracker's access check, plans/ratings/views.py), and
+the trends of the indicators linked to them.
 """
 
 from django.db.models import Prefetch
 
 from plans.board.coverage import recommendation_links
 from plans.board.indicator_table import indicator_rows
-from plans.models import Indicator, IndicatorValue, Measure, Plan, Rating
+from plans.models import Evidence, Indicator, IndicatorValue, Measure, Plan, Rating
 
 
 def evidence(plan: Plan, recommendation) -> dict:
@@ -19,9 +21,10 @@ def evidence(plan: Plan, recommendation) -> dict:
         .with_path()
         .prefetch_related(
             Prefetch("ratings", queryset=Rating.objects.select_related("level", "period")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("added_by", "period")),
             Prefetch(
                 "indicators",
-                queryset=Indicator.objects.prefetch_related(
+                queryset=Indicator.objects.select_related("priority").prefetch_related(
                     Prefetch("values", queryset=IndicatorValue.objects.order_by("month"))
                 ),
             ),
@@ -44,6 +47,7 @@ def evidence(plan: Plan, recommendation) -> dict:
                 "measure": m,
                 "ratings": sorted(m.ratings.all(), key=lambda r: r.period.order),
                 "changes": changes.get(m.pk, []),
+                "evidence": list(m.evidence.all()),
             }
             for m in measures
         ],

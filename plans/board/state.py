@@ -108,7 +108,7 @@ def linked_indicators(as_at: datetime | None = None, **measure_filter) -> dict[i
     """
     links = (
         Measure.indicators.through.objects.filter(**{f"measure__{k}": v for k, v in measure_filter.items()})
-        .select_related("indicator")
+        .select_related("indicator__priority")  # the priority: an indicator's page is its priority's
         .order_by("indicator__priority__number", "indicator__order", "indicator_id")  # the same on every database
     )
     if as_at is None:

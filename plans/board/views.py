@@ -27,7 +27,7 @@ from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.report import committee_report
 from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
-from plans.models import BoardPackSnapshot, IndicatorValue, PackRender, Period, Recommendation
+from plans.models import BoardPackSnapshot, IndicatorValue, Measure, PackRender, Period, Recommendation
 from plans.query import cleaned
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
@@ -242,7 +242,8 @@ class IndicatorsView(PlanAccessMixin, TemplateView):
         self.priority = get_object_or_404(self.plan.priorities, number=self.number)
         self.indicators = list(
             self.priority.indicators.prefetch_related(
-                Prefetch("values", queryset=IndicatorValue.objects.order_by("month"))
+                Prefetch("values", queryset=IndicatorValue.objects.order_by("month")),
+                Prefetch("measures", queryset=Measure.objects.filter(removed=False).only("id", "text")),
             )
         )
 

@@ -122,6 +122,8 @@ class PlanBuilder:
         self.created: dict[type, list] = {model: [] for model in models}
         self.links: list[tuple[object, str, list]] = []
         self.printed: list[tuple[Measure, str]] = []  # (measure, the progress update printed with the report)
+        self.evidenced_by: list[tuple[Measure, list[str]]] = []  # (measure, names of the indicators it is linked to)
+        self.indicators: dict[str, Indicator] = {}
 
     def build(self, by: Actor) -> Plan:
         data = self.data
@@ -159,6 +161,7 @@ class PlanBuilder:
         self.priorities: dict[int, Priority] = {}
         for priority_data in data["priorities"]:
             self.build_priority(priority_data)
+        self.link_indicators()
         self.build_published_scores()
         create_plan(plan, self.created, self.links, inspections=[inspection], by=by)
         self.record_printed_updates(by)
@@ -251,6 +254,16 @@ class PlanBuilder:
                 raise ValueError(f'Measure "{measure}": rating "{value}" is not on the scale {self.plan.scale.slug}')
         if update:  # the progress update as printed is the report period's, written when it was rated
             self.printed.append((measure, update))
+        if data.get("indicators"):
+            self.evidenced_by.append((measure, data["indicators"]))
+
+    def link_indicators(self) -> None:
+        """Each measure linked to the indicators that evidence it, named in the fixture (of any priority)."""
+        for measure, names in self.evidenced_by:
+            unknown = [name for name in names if name not in self.indicators]
+            if unknown:
+                raise ValueError(f'Measure "{measure}": no indicator named {", ".join(unknown)} in the plan')
+            self.links.append((measure, "indicators", [self.indicators[name] for name in names]))
 
     def build_indicator(self, priority: Priority, order: int, data: dict) -> None:
         indicator = self.add(
@@ -268,6 +281,7 @@ class PlanBuilder:
                 notes=data.get("notes") or "",
             )
         )
+        self.indicators[indicator.name] = indicator
         year = self.data.get("indicator_year", date.today().year)
         for month_name, value in (data.get("values") or {}).items():
             if value is not None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0009_boardpacksnapshot_report'),
+        ('plans', '0010_lead_plan'),
     ]
 
     operations = [

@@ -244,7 +244,7 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
     # `version` is the lock's counter, not plan data: a change of a rating alone moves it without a history row.
-    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[leads, officers, recommendations])
+    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[leads, officers, recommendations, indicators])
     _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:

@@ -1,8 +1,8 @@
-"""Plan owners' pages, mounted under /plans/: settings, periods, missing updates, structure, leads, a new plan."""
+"""Plan owners' pages under /plans/: settings, periods, missing updates, structure, leads, indicators, a new plan."""
 
 from django.urls import path
 
-from plans.owner import lead_views, settings_views, views, workbook_start
+from plans.owner import indicator_pages, lead_views, settings_views, views, workbook_start
 
 urlpatterns = [
     path("new/", views.NewPlanView.as_view(), name="owner-new-plan"),
@@ -27,4 +27,6 @@ urlpatterns = [
     path("<slug:slug>/leads/", lead_views.LeadsView.as_view(), name="owner-leads"),
     path("<slug:slug>/leads/merge/", lead_views.LeadMergeView.as_view(), name="owner-lead-merge"),
     path("<slug:slug>/leads/<int:pk>/", lead_views.LeadEditView.as_view(), name="owner-lead-edit"),
+    path("<slug:slug>/indicators/new/", indicator_pages.IndicatorFormView.as_view(), name="owner-indicator-add"),
+    path("<slug:slug>/indicators/<int:pk>/", indicator_pages.IndicatorFormView.as_view(), name="owner-indicator-edit"),
 ]

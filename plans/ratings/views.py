@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from plans import permissions
 from plans.access import PlanAccessMixin
 from plans.audit import Actor
+from plans.board.coverage import answered_by
 from plans.models import Comment, Evidence, Rating
 from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, SignOffForm, rating_initial
 from plans.ratings.my_measures import build_rows, grouped, led_by, measures_with_context
@@ -197,6 +198,8 @@ class MeasureDetailView(MeasureMixin, TemplateView):
             ratings=self.ratings_by_period(),
             timeline=measure_timeline(self.measure, self.levels, self.periods),
             evidence=list(Evidence.objects.filter(measure=self.measure).select_related("added_by", "period")),
+            recommendations=answered_by(self.plan, self.measure),
+            indicators=list(self.measure.indicators.select_related("priority")),
             can_comment=permissions.can_comment(user, self.measure),
             can_add_evidence=permissions.can_add_evidence(user, self.measure, self.period),
             can_sign_off=permissions.can_sign_off(user, self.plan),

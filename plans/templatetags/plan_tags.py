@@ -66,9 +66,11 @@ def pack_measure_rows(rows):
         )
         html.append(
             format_html(
-                '<tr><td class="action">{}</td><td>{}</td><td>{}</td><td>{}</td>{}<td class="update">{}</td></tr>',
+                '<tr><td class="action">{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>{}'
+                '<td class="update">{}</td></tr>',
                 action,
-                measure.text,
+                measure_url(measure.pk),
+                measure.text or "(no text)",
                 measure.lead_text,
                 measure.time_text,
                 mark_safe(rating_cells(row["ratings"])),
@@ -99,20 +101,43 @@ def _plan_url(slug: str) -> str:
     return reverse("plan-detail", args=[slug])
 
 
+@lru_cache(maxsize=1)
+def _measure_url_pattern() -> str:
+    """The measure page's address with a placeholder for the id: reversed once, not once per measure listed."""
+    return reverse("measure-detail", args=[0]).replace("/0/", "/{}/")
+
+
+def measure_url(pk: int) -> str:
+    return _measure_url_pattern().format(pk)
+
+
+@register.simple_tag
+def measure_link(measure) -> str:
+    """The address of the measure's page ({% url 'measure-detail' pk %} without a reverse per measure)."""
+    return measure_url(measure.pk)
+
+
 @register.simple_tag
 def measure_ref(measure, plan):
-    """ "P3 · the measure's text (24 words) — its leads", the P3 linking to the priority on the plan page.
+    """ "P3 · the measure's text (24 words) — its leads", the P3 linking to the priority on the plan page and
+    the text to the measure's page (its timeline, comments and evidence).
 
     The board lists hundreds of measures at once (what moved, challenges), a
     measure often in several lists: each reference is built once from what it
     shows and kept (a new text or lead makes a new one).
     """
-    return _measure_ref(plan.slug, measure.action.outcome.priority.number, measure.text, measure.lead_text)
+    return _measure_ref(plan.slug, measure.action.outcome.priority.number, measure.pk, measure.text, measure.lead_text)
 
 
 @lru_cache(maxsize=8192)
-def _measure_ref(slug: str, number: int, text: str, lead_text: str) -> str:
+def _measure_ref(slug: str, number: int, pk: int, text: str, lead_text: str) -> str:
     leads = format_html(' <span class="hint">— {}</span>', lead_text) if lead_text else ""
     return format_html(
-        '<a href="{}#priority-{}">P{}</a> · {}{}', _plan_url(slug), number, number, Truncator(text).words(24), leads
+        '<a href="{}#priority-{}">P{}</a> · <a href="{}">{}</a>{}',
+        _plan_url(slug),
+        number,
+        number,
+        measure_url(pk),
+        Truncator(text).words(24) or "(no text)",
+        leads,
     )
