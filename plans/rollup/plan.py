@@ -64,6 +64,7 @@ def rollup_as_dict(plan: Plan, rollups: list[rollup.PeriodRollup]) -> dict:
 
     return {
         "plan": plan.slug,
+        "mean_is_meaningful": rollups[0].averaged if rollups else plan.scale.mean_is_meaningful,
         "periods": [
             {
                 "label": period.label,
