@@ -15,6 +15,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from plans.models import Measure, Period, Rating
+from plans.rollup import rules
 from plans.spreadsheets.exporter import export_plan
 
 SEND_COUNTS = "6 Completed, 3 Green, 2 Amber"
@@ -193,3 +194,16 @@ def test_thurrock_is_still_averaged_everywhere(client, board, thurrock):
     html = text(client.get(reverse("plan-detail", args=[thurrock.slug])))
     assert "Mean rating of each priority" in html
     assert '<span class="score score--amber">2.6</span>' in html
+
+
+def test_the_rollup_of_a_word_scale_has_counts_at_each_word_and_no_score():
+    """SEND's 17/01/18 from the seed (DOMAIN.md): 6 Completed, 3 Green, 2 Amber, over 11 recommendations."""
+    levels = [rules.Level(1, "Red"), rules.Level(2, "Amber"), rules.Level(3, "Green"), rules.Level(4, "Completed")]
+    counts = {(1, 4): 6, (1, 3): 3, (1, 2): 2}
+    words = rules.period_rollup("17/01/18", [(1, "All")], levels, counts, {1: 13}, averaged=False)
+    assert (words.overall, words.priorities[0].score) == (None, None)
+    assert words.counts == [("Completed", 6), ("Green", 3), ("Amber", 2)]
+    assert words.counts_text == SEND_COUNTS
+    # The same counts on a scale whose mean is meaningful: (24 + 9 + 4) / 11 = 3.36 → 3.4.
+    numbers = rules.period_rollup("17/01/18", [(1, "All")], levels, counts, {1: 13})
+    assert (str(numbers.overall), numbers.counts_text) == ("3.4", SEND_COUNTS)

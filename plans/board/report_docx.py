@@ -215,10 +215,14 @@ class ReportWriter:
         counts = data["overall"]["current"].get("counts") or "no measure rated yet"
         before = data["overall"]["previous"].get("counts") if self.previous else ""
         since = f", against {before} in {self.previous}" if before else ""
+        when = (
+            f"in the reporting period {self.label}, compared with {self.previous}"
+            if self.previous
+            else f"in its first reporting period, {self.label}"
+        )
         return (
-            f"This report sets out the progress of the {data['plan']['title']} in the reporting period "
-            f"{self.label}. The plan is rated in words, so its progress is the number of measures at each: "
-            f"{counts}{since}."
+            f"This report sets out the progress of the {data['plan']['title']} {when}. The plan is rated in "
+            f"words, so its progress is the number of measures at each: {counts}{since}."
         )
 
     def recommendations(self) -> None:

@@ -200,6 +200,7 @@ def _inspection(coverage) -> dict:
                 "number": item.recommendation.number,
                 "text": item.recommendation.text,
                 "score": _text(item.score),
+                "counts": [list(pair) for pair in item.counts],  # a word scale's, in place of a mean
                 "rated": item.rated,
                 "answers": len(item.answers),
                 "actions": [

@@ -88,7 +88,9 @@ def score_tag(score, levels, counts=None):
     if score is None and counts:
         colours = {lvl.label: lvl.colour for lvl in levels}
         words = format_html_join(
-            ", ", '<span class="tag tag--{}">{} {}</span>', ((colours.get(w, "none"), n, w) for w, n in counts)
+            mark_safe('<span class="visually-hidden">, </span>'),
+            '<span class="tag tag--{}">{} {}</span>',
+            ((colours.get(w, "none"), n, w) for w, n in counts),
         )
         return format_html('<span class="score-counts">{}</span>', words)
     if score is None:
