@@ -83,7 +83,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
             all_periods=all_periods,
             summary=summary_rows(periods, rollups, published),
             overall=[
-                cell(period, rollup.overall, published.get((period.pk, None)))
+                cell(period, rollup.overall, published.get((period.pk, None)), rollup.counts)
                 for period, rollup in zip(periods, rollups, strict=True)
             ],
             priorities=[
@@ -94,8 +94,15 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         return context
 
 
-def cell(period, score, published):
-    return {"period": period, "score": score, "published": published, "differs": published not in (None, score)}
+def cell(period, score, published, counts=()):
+    """A summary cell: the score (None on a word scale, whose `counts` at each word say it instead)."""
+    return {
+        "period": period,
+        "score": score,
+        "published": published,
+        "differs": published not in (None, score),
+        "counts": counts,
+    }
 
 
 def summary_rows(periods, rollups, published):
@@ -104,7 +111,12 @@ def summary_rows(periods, rollups, published):
     rows = []
     for index, first in enumerate(rollups[0].priorities):
         scores = [
-            cell(period, rollup.priorities[index].score, published.get((period.pk, first.number)))
+            cell(
+                period,
+                rollup.priorities[index].score,
+                published.get((period.pk, first.number)),
+                rollup.priorities[index].counts,
+            )
             for period, rollup in zip(periods, rollups, strict=True)
         ]
         rows.append({"priority": first, "scores": scores})

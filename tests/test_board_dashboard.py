@@ -147,7 +147,7 @@ def test_not_rated_overdue_and_lowest_level_measures_are_listed(client, alice, s
     measure("Late and red", ["Red", "Red", "Red"], due_month=date(2018, 2, 1))
     measure("Late but complete", ["Green", "Green", "Blue"], due_month=date(2018, 2, 1))
     measure("Due later", ["Amber", "Amber", "Amber"], due_month=date(2018, 9, 1))
-    c = comparison_for(client, alice, plan)
+    c = comparison_for(client, alice, plan, previous="03/18", current="05/18")  # open, partly rated: asked for
     assert [m.text for m in c.not_rated] == ["Never rated"]
     assert [m.text for m, _r in c.overdue] == ["Late and red"]
     assert [m.text for m, _r in c.lowest] == ["Late and red"]
@@ -178,7 +178,7 @@ def test_a_measure_not_updated_for_two_periods_is_stale_since_its_last_update(cl
     plan, periods, levels, measure = small
     stale = measure("Same for ages", ["Amber", "Amber", "Amber"])
     measure("Never rated", [None, None, None])
-    c = comparison_for(client, alice, plan)
+    c = comparison_for(client, alice, plan, previous="03/18", current="05/18")  # open, partly rated: asked for
     assert challenge_kinds(c) == [("Never rated", "stale"), ("Same for ages", "stale")]
     assert "Not updated for 2 periods (stale since 01/18)." in [ch.text for ch in c.challenges]
     # A new update text counts as an update.

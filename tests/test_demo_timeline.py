@@ -47,7 +47,14 @@ def test_the_periods_carry_the_dates_the_seed_gives(thurrock):
 
 
 def test_as_at_1_december_2017_the_dashboard_shows_the_initial_ratings_only(board_client, thurrock):
-    response = board_client.get(reverse("board-dashboard", args=[thurrock.slug]), {"as_at": "2017-12-01"})
+    # By default the headline period as it stood: Initial, the last closed period with ratings (01/18, open, had
+    # none yet), so the board reads 2.1 rather than an empty period.
+    default = board_client.get(reverse("board-dashboard", args=[thurrock.slug]), {"as_at": "2017-12-01"})
+    c = default.context["c"]
+    assert (c.previous, c.current.label, c.rated) == (None, "Initial", 97)
+    assert scores(c.summary, "current") == INITIAL
+    asked = {"as_at": "2017-12-01", "previous": "Initial", "current": "01/18"}
+    response = board_client.get(reverse("board-dashboard", args=[thurrock.slug]), asked)
     c = response.context["c"]
     assert (c.previous.label, c.current.label) == ("Initial", "01/18")
     assert scores(c.summary, "previous") == INITIAL
@@ -89,9 +96,11 @@ def test_as_at_the_end_of_january_2018_the_plan_page_reproduces_the_01_18_column
 def test_as_at_a_moment_in_the_day_the_01_18_board_is_before_or_after_its_records(board_client, thurrock):
     """The 01/18 ratings are recorded at noon on 24 January 2018 (the fixture's date; the seed gives no time)."""
     url = reverse("board-dashboard", args=[thurrock.slug])
-    before = board_client.get(url, {"as_at": "2018-01-24T11:59"})
+    # Before noon 01/18 has nothing rated, so it is asked for (the default headline is Initial then).
+    before = board_client.get(url, {"as_at": "2018-01-24T11:59", "current": "01/18"})
     after = board_client.get(url, {"as_at": "2018-01-24", "time": "12:30"})
     assert scores(before.context["c"].summary, "current") == [None] * 8
+    assert after.context["c"].current.label == "01/18"  # every measure rated by then: the headline
     assert scores(after.context["c"].summary, "current") == JANUARY
     text = after.content.decode()
     assert "As at 24 January 2018, 12:30:" in text

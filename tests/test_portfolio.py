@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from plans.models import Period, Plan, Rating
+from plans.models import Measure, Period, Plan, Rating
 from plans.portfolio import summary as portfolio
 from plans.rollup.plan import plan_rollup
 from plans.rollup.plans import plans_rollup
@@ -116,14 +116,29 @@ def chased_plan(bob):
 
 
 def test_it_counts_overdue_stale_and_awaiting_signoff_measures(chased_plan):
+    """P3 is open with 3 of 7 rated: the headline is P2, the last closed period with ratings."""
     (row,) = portfolio.summarise([chased_plan], TODAY)
-    assert (row.overdue, row.stale, row.awaiting_signoff) == (2, 2, 1)
-    assert row.current.label == "P3"
-    assert row.previous.label == "P2"
-    assert (row.rated, row.measures) == (3, 7)
-    # P3: Blue 4, Green 3, Red 1 → 8/3 = 2.67 → 2.7; P2: Green 3 → 3.0 (the Amber awaiting sign-off does not
-    # count until it is approved).
-    assert (str(row.score), str(row.previous_score), row.direction) == ("2.7", "3.0", "down")
+    assert row.current.label == "P2"
+    assert row.previous.label == "P1"
+    # Stale as at P2: never rated by P2 ("late, on track", "late, never rated", "due this month"); "rated long
+    # ago" was updated in P1, the period before. Overdue is today's; one Amber awaits sign-off.
+    assert (row.overdue, row.stale, row.awaiting_signoff) == (2, 3, 1)
+    assert (row.rated, row.measures) == (1, 7)  # the Amber awaiting sign-off does not count until approved
+    # P2: Green 3 → 3.0; P1: Amber 2 → 2.0.
+    assert (str(row.score), str(row.previous_score), row.direction) == ("3.0", "2.0", "up")
+    assert (row.open_period.label, row.open_rated) == ("P3", 3)
+
+
+def test_the_open_period_is_the_headline_once_every_measure_is_rated_in_it(chased_plan):
+    open_period = chased_plan.periods.get(label="P3")
+    level = chased_plan.scale.levels.get(value=3)
+    for measure in Measure.objects.of_plan(chased_plan).exclude(ratings__period=open_period):
+        Rating.objects.create(measure=measure, period=open_period, level=level)
+    (row,) = portfolio.summarise([chased_plan], TODAY)
+    assert (row.current.label, row.previous.label, row.open_period) == ("P3", "P2", None)
+    assert (row.rated, row.measures) == (7, 7)
+    # P3: Blue 4, five Green 3, Red 1 → 20/7 = 2.857 → 2.9; P2: Green 3 → 3.0.
+    assert (str(row.score), str(row.previous_score), row.direction) == ("2.9", "3.0", "down")
 
 
 def test_without_an_open_period_the_latest_period_with_ratings_is_current(chased_plan):
@@ -202,8 +217,9 @@ def test_it_sorts_by_title_score_change_and_rated_share(client, alice, thurrock,
 
     assert slugs("title") == [unrated.slug, thurrock.slug, send_plan.slug]
     assert slugs("-title") == [send_plan.slug, thurrock.slug, unrated.slug]
-    assert slugs("-score") == [send_plan.slug, thurrock.slug, unrated.slug]  # 3.4, 2.6, then no score
-    assert slugs("score") == [thurrock.slug, send_plan.slug, unrated.slug]
+    # Thurrock 2.6, then no score in title order: nothing rated, and SEND, rated in words (counts, not a mean).
+    assert slugs("-score") == [thurrock.slug, unrated.slug, send_plan.slug]
+    assert slugs("score") == [thurrock.slug, unrated.slug, send_plan.slug]
     assert slugs("-change")[0] == thurrock.slug  # the only plan with a change
     assert slugs("-rated") == [thurrock.slug, send_plan.slug, unrated.slug]  # 100%, 85%, 0%
     assert slugs("nonsense") == slugs("title")
@@ -231,13 +247,14 @@ def test_owners_and_leads_still_land_on_the_plan_list(client, db):
 
 
 def test_the_portfolio_and_the_dashboard_count_the_same_measures_not_updated(client, board, thurrock):
-    """With 03/18 open, a measure whose 01/18 rating repeated its Initial level with no new words is not updated."""
+    """With 03/18 open and nothing rated in it, both default to 01/18, the latest closed period with ratings, and
+    count the same measures not updated there (a repeated Initial level with no new words)."""
     thurrock.periods.filter(label="01/18").update(status=Period.Status.CLOSED)
     thurrock.periods.filter(label="03/18").update(status=Period.Status.OPEN)
     client.force_login(board)
     dashboard = client.get(reverse("board-dashboard", args=[thurrock.slug])).context["c"]
-    assert dashboard.current.label == "03/18"
+    assert dashboard.current.label == "01/18"
     stale = [ch for ch in dashboard.challenges if ch.kind == "stale"]
     (row,) = [r for r in client.get(reverse("portfolio")).context["rows"] if r.plan == thurrock]
-    assert row.current.label == "03/18"
-    assert row.stale == len(stale) > 0
+    assert row.current.label == "01/18"
+    assert row.stale == len(stale)

@@ -87,8 +87,10 @@ class Size:
     members: int  # viewers of the plan
 
 
+# Three periods on the small scene: its headline (the last closed period, the open one being partly rated) has one
+# before it to compare with, as on the large scene.
 SMALL = Size(
-    plans=2, measures=4, periods=2, history=5, led=2, indicators=1, months=2, answers=1, recommendations=2, notes=1,
+    plans=2, measures=4, periods=3, history=5, led=2, indicators=1, months=2, answers=1, recommendations=2, notes=1,
     submitted=1, packs=1, unrated=1, members=1,
 )  # fmt: skip
 LARGE = Size(
@@ -266,11 +268,12 @@ PAGES = {
     "plan-signoff": Page(5, plan_slug),
     "portfolio": Page(18),
     "portfolio:lead": Page(18, as_user="lead"),
-    "board-dashboard": Page(20, plan_slug),
+    # +2: the headline period's rule (Plan.headline_period) reads ratings per period and the number of measures.
+    "board-dashboard": Page(22, plan_slug),
     "board-dashboard:as-at": Page(14, plan_slug, query=lambda scene: {"as_at": timezone.localdate().isoformat()}),
     "board-pack": Page(30, plan_slug),
     "board-pack-xlsx": Page(30, plan_slug),
-    "board-coverage": Page(21, plan_slug),
+    "board-coverage": Page(23, plan_slug),  # +2, as the dashboard: the headline period
     "board-evidence": Page(16, lambda scene: {"slug": scene.plan.slug, "pk": scene.recommendation.pk}),  # + evidence
     "board-indicators": Page(10, lambda scene: {"slug": scene.plan.slug, "number": 1}),  # + measures evidenced
     "board-plan-as-at": Page(13, plan_slug),

@@ -93,7 +93,14 @@ def load_state_as_at(plan: Plan, when: datetime, window: Callable[[list], list] 
         levels=levels,
         measures=measures,
         ratings=ratings,
-        rollups=_rollups(periods, sorted(priorities.values(), key=lambda p: p.number), levels, measures, ratings),
+        rollups=_rollups(
+            periods,
+            sorted(priorities.values(), key=lambda p: p.number),
+            levels,
+            measures,
+            ratings,
+            averaged=plan.scale.mean_is_meaningful,
+        ),
         published=published,
         indicators=indicators,
         as_at=when,
@@ -101,7 +108,7 @@ def load_state_as_at(plan: Plan, when: datetime, window: Callable[[list], list] 
     )
 
 
-def _rollups(periods, priorities, levels, measures, ratings) -> list[rollup.PeriodRollup]:
+def _rollups(periods, priorities, levels, measures, ratings, averaged: bool = True) -> list[rollup.PeriodRollup]:
     rule_levels = [rollup.Level(level.value, level.label) for level in levels]
     number_of = {m.pk: m.action.outcome.priority.number for m in measures}
     measure_counts = Counter(number_of.values())
@@ -114,7 +121,7 @@ def _rollups(periods, priorities, levels, measures, ratings) -> list[rollup.Peri
         )
         result.append(
             rollup.period_rollup(
-                period.label, [(p.number, p.title) for p in priorities], rule_levels, counts, measure_counts
+                period.label, [(p.number, p.title) for p in priorities], rule_levels, counts, measure_counts, averaged
             )
         )
     return result

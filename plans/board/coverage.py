@@ -3,8 +3,11 @@
 A measure answers a recommendation when it, its action or its outcome is linked
 to it. A recommendation's score is the mean of those measures' ratings in the
 period, rounded by the plan's rule (plans.rollup.rules); not rated is left out.
+On a scale whose mean is not meaningful (a word scale) there is no score: the
+count at each word says it ("1 Completed, 1 Amber").
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +25,7 @@ class Answer:
 class RecommendationCoverage:
     recommendation: object
     answers: list[Answer] = field(default_factory=list)
+    averaged: bool = True  # the scale's mean_is_meaningful
 
     @property
     def answered(self) -> bool:
@@ -33,7 +37,21 @@ class RecommendationCoverage:
 
     @property
     def score(self) -> Decimal | None:
+        if not self.averaged:
+            return None
         return rollup.half_up(rollup.mean(a.rating.level.value for a in self.answers if a.rating))
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(word, how many) of the answering measures' ratings, highest level first."""
+        levels = sorted({a.rating.level for a in self.answers if a.rating}, key=lambda level: level.value)
+        found = Counter(a.rating.level for a in self.answers if a.rating)
+        return rollup.level_counts({level.label: found[level] for level in levels})
+
+    @property
+    def counts_text(self) -> str:
+        """ "1 Completed, 1 Amber": the count at each word, highest level first."""
+        return rollup.counts_text(self.counts)
 
     def by_action(self) -> list[tuple[Action, list[Answer]]]:
         groups: dict[int, tuple[Action, list[Answer]]] = {}
@@ -86,6 +104,7 @@ def plan_coverage(state, period) -> list[InspectionCoverage]:
     links = recommendation_links(plan)
     measures = {m.pk: m for m in state.measures if not m.removed}
     position = {m.pk: index for index, m in enumerate(state.measures)}
+    averaged = not state.rollups or state.rollups[0].averaged
     result = []
     for inspection in plan.inspections.prefetch_related("recommendations"):
         items = []
@@ -93,7 +112,9 @@ def plan_coverage(state, period) -> list[InspectionCoverage]:
             ids = sorted((i for i in links.get(recommendation.pk, ()) if i in measures), key=position.get)
             answering = [measures[i] for i in ids]
             items.append(
-                RecommendationCoverage(recommendation, [Answer(m, state.rating(m, period)) for m in answering])
+                RecommendationCoverage(
+                    recommendation, [Answer(m, state.rating(m, period)) for m in answering], averaged=averaged
+                )
             )
         result.append(InspectionCoverage(inspection, items))
     return result

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from plans.rollup.rules import counts_text
 from plans.spreadsheets.exporter import HEADER_FILL, HEADER_FONT, LEVEL_FILLS, WRAP
 from plans.spreadsheets.safety import write_text
 
@@ -106,11 +107,20 @@ class PackWorkbook:
         c = self.comparison
         period = self.context["period"]
         previous = c.previous.label if c.previous else "–"
+        if c.averaged:
+            figures = [
+                ("Overall score", c.overall["current"]["score"]),
+                (f"Overall score in {previous}", c.overall["previous"]["score"]),
+                ("Change", c.overall["change"]["delta"]),
+            ]
+        else:  # a word scale: the count at each word, no mean (Scale.mean_is_meaningful)
+            figures = [
+                (f"Measures at each rating in {period.label}", counts_text(c.overall["current"]["counts"])),
+                (f"Measures at each rating in {previous}", counts_text(c.overall["previous"]["counts"])),
+            ]
         rows = [
             *cover,
-            ("Overall score", c.overall["current"]["score"]),
-            (f"Overall score in {previous}", c.overall["previous"]["score"]),
-            ("Change", c.overall["change"]["delta"]),
+            *figures,
             (f"Measures rated in {period.label}", c.rated),
             ("Measures", c.measures),
             ("Challenges flagged", len(c.challenges)),
@@ -150,7 +160,14 @@ class PackWorkbook:
         sheet.add(self.summary_row(None, "Overall", c.overall, [None] * len(self.levels), None))
         for cell in sheet.sheet[sheet.row]:
             cell.font = Font(bold=True)
-        sheet.add([None, "Scores are means of the rated measures, rounded half-up; not-rated measures left out."])
+        sheet.add(
+            [
+                None,
+                "Scores are means of the rated measures, rounded half-up; not-rated measures left out."
+                if c.averaged
+                else "Rated in words: the columns per rating count the measures at each; words are not averaged.",
+            ]
+        )
 
     def summary_row(self, number, title, row: dict, distribution: list, rated) -> list[object]:
         before, after = row["previous"], row["current"]

@@ -25,6 +25,7 @@ from django.utils import timezone
 from plans.board.pack import pack_context
 from plans.models import BoardPackSnapshot, Measure, Period, Plan
 from plans.publishing.redaction import is_person
+from plans.rollup.rules import counts_text
 
 REPORT_FORMAT = 1
 
@@ -119,6 +120,7 @@ def report_data(plan: Plan, period: Period, state=None, context: dict | None = N
             "change": c.overall["change"]["words"],
             "direction": c.overall["change"]["direction"],
         },
+        "averaged": c.averaged,
         "rated": c.rated,
         "measures": c.measures,
         "not_rated": len(c.not_rated),
@@ -140,6 +142,7 @@ def report_data(plan: Plan, period: Period, state=None, context: dict | None = N
                         "actions": len(item.by_action()),
                         "rated": item.rated,
                         "score": _text(item.score),
+                        "counts": item.counts_text,
                     }
                     for item in ic.items
                 ],
@@ -261,7 +264,13 @@ def rating_cell(rating) -> list | None:
 
 
 def _score_cell(cell: dict) -> dict:
-    return {"score": _text(cell["score"]), "published": _text(cell["published"]), "differs": cell["differs"]}
+    """A score as text, with the count at each word ("6 Completed, 3 Green"): what a word scale shows instead."""
+    return {
+        "score": _text(cell["score"]),
+        "published": _text(cell["published"]),
+        "differs": cell["differs"],
+        "counts": counts_text(cell.get("counts", ())),
+    }
 
 
 def _text(value: Decimal | None) -> str | None:

@@ -185,7 +185,9 @@ class ReportWriter:
         self.para("Executive summary", style="Heading 1")
         overall = data["overall"]
         current = self.score_words(overall["current"]["score"])
-        if self.previous:
+        if not data.get("averaged", True):
+            opening = self.counts_opening(data)
+        elif self.previous:
             change = (
                 f"{overall['change']} from {overall['previous']['score'] or '–'} in {self.previous}"
                 if overall["direction"] != "none"
@@ -208,6 +210,21 @@ class ReportWriter:
             "month and not complete. The plan itself is appended."
         )
 
+    def counts_opening(self, data: dict) -> str:
+        """The opening on a word scale: the count at each word, no mean (Scale.mean_is_meaningful is off)."""
+        counts = data["overall"]["current"].get("counts") or "no measure rated yet"
+        before = data["overall"]["previous"].get("counts") if self.previous else ""
+        since = f", against {before} in {self.previous}" if before else ""
+        when = (
+            f"in the reporting period {self.label}, compared with {self.previous}"
+            if self.previous
+            else f"in its first reporting period, {self.label}"
+        )
+        return (
+            f"This report sets out the progress of the {data['plan']['title']} {when}. The plan is rated in "
+            f"words, so its progress is the number of measures at each: {counts}{since}."
+        )
+
     def recommendations(self) -> None:
         data = self.data
         self.para("1. Recommendations", style="Heading 1")
@@ -217,10 +234,12 @@ class ReportWriter:
             if self.previous and overall["direction"] != "none"
             else ""
         )
-        items = [
-            f"That the board note the progress of the plan in {self.label}: an overall score of "
-            f"{overall['current']['score'] or '–'}{since} (section 3).",
-        ]
+        progress = (
+            f"an overall score of {overall['current']['score'] or '–'}{since}"
+            if data.get("averaged", True)
+            else f"{overall['current'].get('counts') or 'no measure rated yet'}"
+        )
+        items = [f"That the board note the progress of the plan in {self.label}: {progress} (section 3)."]
         up, down = _moved(data, "up"), _moved(data, "down")
         if self.previous:
             items.append(
@@ -276,7 +295,10 @@ class ReportWriter:
         self.numbered(
             "3.1",
             "The RAG summary: the mean rating of each priority's measures in each period, not-rated measures left "
-            "out; the overall score is the mean of the priority scores; both rounded half-up to one decimal.",
+            "out; the overall score is the mean of the priority scores; both rounded half-up to one decimal."
+            if data.get("averaged", True)
+            else "The RAG summary: the plan is rated in words, so each priority shows how many of its measures "
+            "are at each word in each period, highest first; words are not averaged. Not rated is left out.",
         )
         previous = self.previous or "–"
         self.caption(
@@ -321,6 +343,8 @@ class ReportWriter:
 
     def score(self, score: dict) -> "Cell":
         """A score cell: the number and its level's word, shaded with that level's colour; a printed slip flagged."""
+        if score["score"] is None and score.get("counts"):  # a word scale: the count at each word, no mean
+            return Cell([Para(score["counts"], "Table Heading")])
         level = self.level_at(score["score"])
         paragraphs = [Para(score["score"] or "–", "Table Heading")]
         if level:
@@ -431,7 +455,9 @@ class ReportWriter:
                     Cell.text(str(item["number"])),
                     Cell.text(Truncator(item["text"]).words(40, truncate=" …")),
                     answered,
-                    self.score({"score": item["score"], "published": None, "differs": False}),
+                    self.score(
+                        {"score": item["score"], "published": None, "differs": False, "counts": item.get("counts")}
+                    ),
                 )
 
     def appendices(self) -> None:

@@ -191,6 +191,19 @@ def default_periods(plan: Plan, periods: list[Period]) -> tuple[Period | None, P
     return plan.previous_period(current, periods), current
 
 
+def headline_periods(
+    plan: Plan, periods: list[Period], state: "PlanState | None" = None
+) -> tuple[Period | None, Period | None]:
+    """The period the board's pages default to (Plan.headline_period) and the one before it; from a state already
+    read (as at a past moment) its rollups say what was rated, else two small queries do."""
+    rated = measures = None
+    if state is not None and state.rollups:
+        rated = {p.pk: r.rated for p, r in zip(state.periods, state.rollups, strict=True)}
+        measures = state.rollups[0].measures
+    current = plan.headline_period(periods, rated, measures)
+    return plan.previous_period(current, periods), current
+
+
 def reference_month(period: Period) -> date:
     """The month a period stands for: its end date, a month in its label ("01/18"), else this month."""
     if period.ends:
@@ -245,6 +258,16 @@ class Comparison:
     rated: int = 0
     measures: int = 0
 
+    @property
+    def partly_rated(self) -> bool:
+        """The current period's figures rest on some of the measures only: pages say "4 of 97 rated so far"."""
+        return self.current is not None and self.rated < self.measures
+
+    @property
+    def averaged(self) -> bool:
+        """The plan's scale is summed up by means (Scale.mean_is_meaningful), else by the count at each word."""
+        return not self.state.rollups or self.state.rollups[0].averaged
+
 
 def _scored(state: PlanState, period: Period | None, number: int | None):
     if period is None:
@@ -259,9 +282,24 @@ def _scored(state: PlanState, period: Period | None, number: int | None):
     return score, published
 
 
+def _counts(state: PlanState, period: Period | None, number: int | None) -> list[tuple[str, int]]:
+    """(word, how many) for a priority, or the plan (number None), highest level first: what a word scale shows."""
+    if period is None:
+        return []
+    period_rollup = state.rollups[state.periods.index(period)]
+    if number is None:
+        return period_rollup.counts
+    return next(p.counts for p in period_rollup.priorities if p.number == number)
+
+
 def _cell(state, period, number) -> dict:
     score, published = _scored(state, period, number)
-    return {"score": score, "published": published, "differs": published is not None and published != score}
+    return {
+        "score": score,
+        "published": published,
+        "differs": published is not None and published != score,
+        "counts": _counts(state, period, number),
+    }
 
 
 def summary_rows(state: PlanState, previous: Period | None, current: Period | None) -> list[dict]:

@@ -26,7 +26,14 @@ from plans.board.pack import frozen_pack_context, pack_context, render_pack
 from plans.board.pack_jobs import request_pdf
 from plans.board.pack_workbook import pack_workbook
 from plans.board.report import committee_report
-from plans.board.state import compare, compared_periods, default_periods, load_state, period_labelled
+from plans.board.state import (
+    compare,
+    compared_periods,
+    default_periods,
+    headline_periods,
+    load_state,
+    period_labelled,
+)
 from plans.models import BoardPackSnapshot, IndicatorValue, Measure, PackRender, Period, Recommendation
 from plans.query import cleaned
 from plans.views import MEASURES_PER_PAGE, recent_periods
@@ -48,7 +55,7 @@ class ComparisonMixin(PlanAccessMixin):
         as_at = read_as_at(request)
         state = load_state_as_at(self.plan, as_at.moment) if as_at else None
         periods = state.periods if state else list(self.plan.periods.all())
-        previous, current = default_periods(self.plan, periods)
+        previous, current = headline_periods(self.plan, periods, state)
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
@@ -203,12 +210,13 @@ class CoverageView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
-        period = period_labelled(periods, label) or default_periods(self.plan, periods)[1]
+        period = period_labelled(periods, label) or headline_periods(self.plan, periods)[1]
         state = load_state(self.plan, periods, rated=[period])
         coverage = plan_coverage(state, period)
         context.update(
             coverage=coverage,
             period=period,
+            period_rollup=state.rollups[periods.index(period)] if period else None,
             periods=state.periods,
             levels=state.levels,
             evidence_links=True,

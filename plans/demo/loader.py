@@ -91,7 +91,12 @@ def load_scales(report: LoadReport) -> None:
         if Scale.objects.filter(slug=data["slug"]).exists():
             report.skipped.append(f"scale {data['slug']}")
             continue
-        scale = Scale.objects.create(slug=data["slug"], name=data["name"], description=data.get("description", ""))
+        scale = Scale.objects.create(
+            slug=data["slug"],
+            name=data["name"],
+            description=data.get("description", ""),
+            mean_is_meaningful=data.get("mean_is_meaningful", True),
+        )
         for level in data["levels"]:
             Level.objects.create(scale=scale, **level)
         report.created.append(f"scale {scale.slug} ({len(data['levels'])} levels)")

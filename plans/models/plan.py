@@ -1,5 +1,6 @@
 """A plan and its tree: Plan → Priority → Outcome → Action → Measure, rated per Period."""
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.conf import settings
@@ -72,6 +73,30 @@ class Plan(models.Model):
         periods = self._periods(periods)
         started = [p for p in periods if p.status != Period.Status.PLANNED]
         return self.open_period(periods) or (started[-1] if started else (periods[0] if periods else None))
+
+    def headline_period(
+        self,
+        periods: "list[Period] | None" = None,
+        rated: "Mapping[int, int] | None" = None,
+        measures: int | None = None,
+    ) -> "Period | None":
+        """The period headline figures default to (portfolio, dashboard, coverage): the open period once every
+        measure is rated in it; else the latest closed period in which any measure is rated; else current_period.
+
+        A partly rated open period is never the default headline (4 ratings of 97 are not the plan's score): a
+        page showing it says "4 of 97 rated so far". `rated` ({period id: ratings the rollup counts}) and
+        `measures` (the plan's measures, as the rollup counts them): pass them if already read (two queries).
+        """
+        periods = self._periods(periods)
+        if rated is None:
+            rated = Rating.objects.of_plan(self).counted().counts_by_period()
+        if measures is None:
+            measures = Measure.objects.of_plan(self).count()
+        open_period = self.open_period(periods)
+        if open_period is not None and measures and rated.get(open_period.pk, 0) >= measures:
+            return open_period
+        closed = [p for p in periods if p.status == Period.Status.CLOSED and rated.get(p.pk)]
+        return closed[-1] if closed else self.current_period(periods)
 
     def previous_period(self, period: "Period | None", periods: "list[Period] | None" = None) -> "Period | None":
         """The period just before `period` in the plan's order."""

@@ -144,6 +144,10 @@ class RatingQuerySet(models.QuerySet):
         """The ratings a rollup counts: approved ones (a rating awaiting sign-off counts once approved)."""
         return self.filter(status="approved")
 
+    def counts_by_period(self) -> dict[int, int]:
+        """{period id: number of ratings}, in one grouped query (periods without ratings left out)."""
+        return dict(self.order_by().values_list("period_id").annotate(n=Count("id")).values_list("period_id", "n"))
+
     def level_counts(self) -> dict[tuple[int, int, int], int]:
         """{(period id, priority number, level value): number of ratings}, in one grouped query.
 

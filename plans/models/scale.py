@@ -3,6 +3,10 @@
 Scales are data, one per plan (plans may share one). "Not rated" is never a
 level: an unrated measure simply has no Rating for the period.
 
+Whether a mean of the levels means anything is the scale's own property
+(`mean_is_meaningful`): the rollup (plans/rollup/rules.py) gives a word scale's
+summaries as counts at each word and no mean.
+
 A level's colour carries two rules every page, export and command uses:
 complete (blue or grey: Thurrock's 4 and 5, BRAG's "Completed") and delay
 (red or amber). The reason rule belongs to the scale: a rating at one of its
@@ -26,6 +30,15 @@ class Scale(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    mean_is_meaningful = models.BooleanField(
+        "a mean of its levels is meaningful",
+        default=True,
+        help_text=(
+            "On for a numeric scale whose levels can be averaged (Thurrock's 1-5): summaries show the mean. "
+            "Off for a word scale such as Blue/Red/Amber/Green: summaries show how many measures are at each word "
+            "and no mean."
+        ),
+    )
 
     history = HistoricalRecords(bases=[HistorySource])
 

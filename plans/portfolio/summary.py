@@ -1,9 +1,12 @@
 """The portfolio: every plan a user may see, each summed up in one row, in a fixed number of queries.
 
-For each plan: the current period (Plan.current_period: the open one, else
-the last closed one) and its overall score against the previous period's, the
-trend of the overall score, the share of measures rated, and three counts the
-board chases, each by the rule every other page uses:
+For each plan: its headline period (Plan.headline_period: the open one once
+every measure is rated in it, else the last closed one with ratings) and its
+overall score against the previous period's (on a word scale, the count at
+each word instead: Scale.mean_is_meaningful), the trend of the overall score,
+the share of measures rated, the open period's progress when it is not the
+headline ("4 of 97 rated so far"), and three counts the board chases, each by
+the rule every other page uses:
 
 - overdue: MeasureQuerySet.overdue (due month passed, latest rating not complete);
 - stale: plans.board.staleness.is_stale (not updated in the current period nor
@@ -53,6 +56,16 @@ class PlanSummary:
     overdue: int = 0
     stale: int = 0
     awaiting_signoff: int = 0
+    averaged: bool = True  # the scale's mean_is_meaningful: else `counts` sum the period up, and no score
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    previous_counts: list[tuple[str, int]] = field(default_factory=list)
+    open_period: Period | None = None  # the period open for updates, when it is not the headline one
+    open_rated: int = 0
+
+    @property
+    def partly_rated(self) -> bool:
+        """The headline figure rests on some of the measures only: the page says "4 of 97 rated so far"."""
+        return self.current is not None and self.rated < self.measures
 
     @property
     def change(self) -> Decimal | None:
@@ -124,23 +137,31 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
 
 
 def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
-    summary = PlanSummary(plan=plan, levels=data.levels)
-    current = plan.current_period(data.periods)
+    summary = PlanSummary(plan=plan, levels=data.levels, averaged=data.averaged)
+    rated = {period.pk: r.rated for period, r in zip(data.periods, data.rollups, strict=True)}
+    measures = data.rollups[0].measures if data.rollups else 0
+    current = plan.headline_period(data.periods, rated, measures)
     if current is None:
         return summary
     index = data.periods.index(current)
-    # The trend runs up to the current period: planned periods have nothing to show yet.
+    # The trend runs up to the headline period: a partly rated open one is not yet a point of it.
     upto = slice(0, index + 1)
     summary.trend = [
         TrendPoint(period.label, r.overall) for period, r in zip(data.periods[upto], data.rollups[upto], strict=True)
     ]
     summary.current = data.periods[index]
     summary.score = data.rollups[index].overall
+    summary.counts = data.rollups[index].counts
     summary.rated = data.rollups[index].rated
     summary.measures = data.rollups[index].measures
     if index > 0:
         summary.previous = data.periods[index - 1]
         summary.previous_score = data.rollups[index - 1].overall
+        summary.previous_counts = data.rollups[index - 1].counts
+    open_period = plan.open_period(data.periods)
+    if open_period is not None and open_period != current:
+        summary.open_period = open_period
+        summary.open_rated = rated.get(open_period.pk, 0)
     return summary
 
 

@@ -87,7 +87,11 @@ def _value(rating) -> int | None:
 
 def _summary_row(row: dict) -> dict:
     kept = {
-        when: {"score": _text(row[when]["score"]), "published": _text(row[when]["published"])}
+        when: {
+            "score": _text(row[when]["score"]),
+            "published": _text(row[when]["published"]),
+            "counts": [list(pair) for pair in row[when].get("counts", ())],  # a word scale's, in place of a mean
+        }
         for when in ("previous", "current")
     }
     kept["change"] = {key: row["change"][key] for key in ("direction", "arrow", "words")}
@@ -162,6 +166,7 @@ def _priority(priority: dict) -> dict:
         "number": priority["number"],
         "title": priority["title"],
         "score": _text(priority["current"]["score"]),
+        "counts": [list(pair) for pair in priority["current"].get("counts", ())],
         "change": {key: priority["change"][key] for key in ("direction", "arrow", "words")},
         "rows": measure_rows,
         "months": [month.isoformat() for month in months],
@@ -195,6 +200,7 @@ def _inspection(coverage) -> dict:
                 "number": item.recommendation.number,
                 "text": item.recommendation.text,
                 "score": _text(item.score),
+                "counts": [list(pair) for pair in item.counts],  # a word scale's, in place of a mean
                 "rated": item.rated,
                 "answers": len(item.answers),
                 "actions": [

@@ -100,7 +100,12 @@ class PublicContext:
 
     def cell(self, stored: dict) -> dict:
         score, published = _decimal(stored["score"]), _decimal(stored["published"])
-        return {"score": score, "published": published, "differs": published is not None and published != score}
+        return {
+            "score": score,
+            "published": published,
+            "differs": published is not None and published != score,
+            "counts": stored.get("counts", []),  # a word scale's count at each word (packs published since)
+        }
 
     def summary_row(self, row: dict) -> dict:
         return {**row, "previous": self.cell(row["previous"]), "current": self.cell(row["current"])}

@@ -21,8 +21,10 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     levels = [rollup.Level(value, label) for value, label in plan.scale.levels.values_list("value", "label")]
     by_period = period_counts([period.pk for period in periods])
     measures = Measure.objects.of_plan(plan).counts_by_priority()
+    averaged = plan.scale.mean_is_meaningful
     return [
-        rollup.period_rollup(period.label, priorities, levels, by_period[period.pk], measures) for period in periods
+        rollup.period_rollup(period.label, priorities, levels, by_period[period.pk], measures, averaged)
+        for period in periods
     ]
 
 
@@ -54,23 +56,27 @@ def published_figures(plan: Plan, periods=None) -> dict:
 
 
 def rollup_as_dict(plan: Plan, rollups: list[rollup.PeriodRollup]) -> dict:
-    """The JSON shape of `manage.py rollup --json`: scores as one-decimal strings or None."""
+    """The JSON shape of `manage.py rollup --json`: scores as one-decimal strings or None (always None on a scale
+    whose mean is not meaningful), and the count at each word ("6 Completed, 3 Green, 2 Amber")."""
 
     def text(value):
         return None if value is None else str(value)
 
     return {
         "plan": plan.slug,
+        "mean_is_meaningful": rollups[0].averaged if rollups else plan.scale.mean_is_meaningful,
         "periods": [
             {
                 "label": period.label,
                 "overall": text(period.overall),
+                "counts": period.counts_text,
                 "distribution": period.distribution,
                 "priorities": [
                     {
                         "number": p.number,
                         "title": p.title,
                         "score": text(p.score),
+                        "counts": p.counts_text,
                         "rated": p.rated,
                         "measures": p.measures,
                     }

@@ -31,6 +31,7 @@ class PlanRollups:
     periods: list[Period]
     levels: list[ScaleLevel]
     rollups: list[rollup.PeriodRollup]
+    averaged: bool = True  # the scale's mean_is_meaningful
 
 
 def periods_to_current(plan: Plan, periods: list[Period], size: int) -> list[Period]:
@@ -66,12 +67,14 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     ):
         priorities[plan_id].append((number, title))
     levels: dict[int, list[ScaleLevel]] = defaultdict(list)
-    for scale_id, value, label, colour in (
+    averaged: dict[int, bool] = {}
+    for scale_id, value, label, colour, meaningful in (
         Level.objects.filter(scale_id__in={plan.scale_id for plan in plans})
         .order_by("scale_id", "value")
-        .values_list("scale_id", "value", "label", "colour")
+        .values_list("scale_id", "value", "label", "colour", "scale__mean_is_meaningful")
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
+        averaged[scale_id] = meaningful
     if recent is not None:
         by_id = {plan.pk: plan for plan in plans}
         periods = defaultdict(
@@ -84,14 +87,21 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     for plan in plans:
         plan_levels = levels[plan.scale_id]
         rule_levels = [rollup.Level(level.value, level.label) for level in plan_levels]
+        plan_averaged = averaged.get(plan.scale_id, True)
         result[plan.pk] = PlanRollups(
             periods=periods[plan.pk],
             levels=plan_levels,
             rollups=[
                 rollup.period_rollup(
-                    period.label, priorities[plan.pk], rule_levels, by_period[period.pk], measures.get(plan.pk, {})
+                    period.label,
+                    priorities[plan.pk],
+                    rule_levels,
+                    by_period[period.pk],
+                    measures.get(plan.pk, {}),
+                    plan_averaged,
                 )
                 for period in periods[plan.pk]
             ],
+            averaged=plan_averaged,
         )
     return result

@@ -5,6 +5,12 @@ a priority's score for a period is the mean of its measures' ratings in that
 period, "not rated" excluded; the overall score is the mean of the priority
 scores. Both are rounded to one decimal half-up (2.25 → 2.3), never with
 Python's round(), which rounds half to even.
+
+Means are for scales whose numbers can be averaged (Scale.mean_is_meaningful,
+on for Thurrock's 1-5). A word scale such as BRAG is summed up by the number of
+measures at each word instead, highest level first ("6 Completed, 3 Green,
+2 Amber"): its rollup has the counts and no score, so no page, export or
+report can show a mean of words.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -42,6 +48,17 @@ def mean_of_counts(counts: Mapping[int, int]) -> Fraction | None:
     return Fraction(sum(value * n for value, n in counts.items()), total)
 
 
+def level_counts(distribution: Mapping[str, int]) -> list[tuple[str, int]]:
+    """(word, how many) for each level rated at least once, highest level first; `distribution` is
+    {label: n} in the scale's order, lowest first (as PeriodRollup.distribution)."""
+    return [(label, n) for label, n in reversed(list(distribution.items())) if n]
+
+
+def counts_text(counts: Iterable[tuple[str, int]]) -> str:
+    """ "6 Completed, 3 Green, 2 Amber" from level_counts' pairs; "" when nothing is rated."""
+    return ", ".join(f"{n} {label}" for label, n in counts)
+
+
 @dataclass(frozen=True)
 class PriorityScore:
     number: int
@@ -50,10 +67,20 @@ class PriorityScore:
     rated: int
     measures: int
     distribution: dict[str, int] = field(default_factory=dict)
+    averaged: bool = True  # the scale's mean_is_meaningful: False leaves the score out, the counts say it
 
     @property
     def score(self) -> Decimal | None:
-        return half_up(self.exact)
+        """The mean, half-up to one decimal; None when nothing is rated or the scale is not averaged."""
+        return half_up(self.exact) if self.averaged else None
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return level_counts(self.distribution)
+
+    @property
+    def counts_text(self) -> str:
+        return counts_text(self.counts)
 
     @property
     def unrated(self) -> int:
@@ -65,6 +92,7 @@ class PeriodRollup:
     label: str
     priorities: list[PriorityScore]
     distribution: dict[str, int]
+    averaged: bool = True  # the scale's mean_is_meaningful: False leaves the overall out, the counts say it
 
     @property
     def exact_overall(self) -> Fraction | None:
@@ -72,7 +100,17 @@ class PeriodRollup:
 
     @property
     def overall(self) -> Decimal | None:
-        return half_up(self.exact_overall)
+        """The mean of the priority means, half-up; None when nothing is rated or the scale is not averaged."""
+        return half_up(self.exact_overall) if self.averaged else None
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return level_counts(self.distribution)
+
+    @property
+    def counts_text(self) -> str:
+        """ "6 Completed, 3 Green, 2 Amber" over the whole plan, highest level first."""
+        return counts_text(self.counts)
 
     @property
     def rated(self) -> int:
@@ -97,12 +135,14 @@ def period_rollup(
     levels: Sequence[Level],
     counts: Mapping[tuple[int, int], int],
     measures: Mapping[int, int],
+    averaged: bool = True,
 ) -> PeriodRollup:
     """Roll one period up from counts.
 
     priorities: (number, title) in order; levels: the scale in order;
     counts: {(priority number, level value): number of measures rated so};
-    measures: {priority number: number of measures}.
+    measures: {priority number: number of measures}; averaged: the scale's
+    mean_is_meaningful (False: counts at each word, no scores).
     """
     rows = []
     total: dict[str, int] = {level.label: 0 for level in levels}
@@ -119,9 +159,10 @@ def period_rollup(
                 rated=sum(by_value.values()),
                 measures=measures.get(number, 0),
                 distribution=distribution,
+                averaged=averaged,
             )
         )
-    return PeriodRollup(label=label, priorities=rows, distribution=total)
+    return PeriodRollup(label=label, priorities=rows, distribution=total, averaged=averaged)
 
 
 def level_reached(score: Decimal | None, values: Iterable[int]) -> int | None:

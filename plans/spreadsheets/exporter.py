@@ -257,7 +257,13 @@ class PlanExporter:
         sheet.title = "Summary"
         write_text(sheet.cell(1, 1), f"{self.plan.organisation}: {self.plan.title}")
         sheet.cell(1, 1).font = BANNER_FONT
-        write_text(sheet.cell(2, 1), "RAG summary: mean rating per priority, not-rated left out, rounded half-up.")
+        averaged = self.plan.scale.mean_is_meaningful
+        write_text(
+            sheet.cell(2, 1),
+            "RAG summary: mean rating per priority, not-rated left out, rounded half-up."
+            if averaged
+            else "RAG summary: measures at each rating per priority (words are not averaged), not-rated left out.",
+        )
         write_row(sheet, 4, ["Priority", *[p.label for p in self.periods]])  # owners type the labels
         for cell in sheet[4]:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -265,9 +271,11 @@ class PlanExporter:
         if rollups:
             row = 4
             for row, (index, first) in enumerate(enumerate(rollups[0].priorities), start=5):
-                scores = [_score(r.priorities[index].score) for r in rollups]
+                scores = [
+                    _score(r.priorities[index].score) if averaged else r.priorities[index].counts_text for r in rollups
+                ]
                 write_row(sheet, row, [f"{first.number}. {first.title}", *scores])
-            write_row(sheet, row + 1, ["Overall", *[_score(r.overall) for r in rollups]])
+            write_row(sheet, row + 1, ["Overall", *[_score(r.overall) if averaged else r.counts_text for r in rollups]])
             sheet.cell(row + 1, 1).font = Font(bold=True)
         sheet.column_dimensions["A"].width = 60
         for cell in sheet["A"]:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -81,8 +81,20 @@ def pack_measure_rows(rows):
 
 
 @register.simple_tag
-def score_tag(score, levels):
-    """A rollup score shown with the colour of the scale level it has reached (2.6 → level 2's colour)."""
+def score_tag(score, levels, counts=None):
+    """A rollup score shown with the colour of the scale level it has reached (2.6 → level 2's colour).
+
+    `counts`: (word, how many) pairs, highest level first, shown instead when there is no score: a scale whose
+    mean is not meaningful (Scale.mean_is_meaningful) is summed up as "6 Completed, 3 Green, 2 Amber".
+    """
+    if score is None and counts:
+        colours = {lvl.label: lvl.colour for lvl in levels}
+        words = format_html_join(
+            mark_safe('<span class="visually-hidden">, </span>'),
+            '<span class="tag tag--{}">{} {}</span>',
+            ((colours.get(w, "none"), n, w) for w, n in counts),
+        )
+        return format_html('<span class="score-counts">{}</span>', words)
     if score is None:
         return mark_safe('<span class="score score--none" title="Nothing rated">–</span>')
     value = level_reached(score, [lvl.value for lvl in levels])

@@ -19,10 +19,18 @@ def test_a_board_member_lands_on_the_portfolio_and_reads_the_plans(signed_in, de
     expect(thurrock).to_contain_text("Up 0.5")
     expect(thurrock).to_contain_text("97 of 97")
     expect(thurrock.get_by_role("img", name="Overall score by period: Initial 2.1, 01/18 2.6")).to_be_visible()
+    # The score on the colour of the level it has reached: 2.6 is level 2, amber on the Thurrock scale.
+    expect(thurrock.locator(".portfolio-score .score")).to_have_class(re.compile(r"\bscore--amber\b"))
+    # The SEND plan rates in words: the count at each word (DOMAIN.md), no mean, and its one period partly rated.
+    send = table.get_by_role("row").filter(has_text="SEND Peer Review High Level Action Plan")
+    for words, colour in (("6 Completed", "blue"), ("3 Green", "green"), ("2 Amber", "amber")):
+        expect(send.locator(f".portfolio-score .tag--{colour}")).to_have_text(words)
+    expect(send).to_contain_text("11 of 13 rated so far")
+    expect(send).not_to_contain_text("3.4")
 
-    table.get_by_role("link", name="Overall score").click()  # highest score first
+    table.get_by_role("link", name="Overall score").click()  # highest score first; a plan rated in words has none
     expect(page).to_have_url(re.compile(r"sort=-score"))
-    expect(table.locator("tbody tr").first).to_contain_text("SEND Peer Review High Level Action Plan")
+    expect(table.locator("tbody tr").first).to_contain_text("Children's Social Care Development Plan 2017-19")
     expect(table.get_by_role("columnheader", name="Overall score")).to_have_attribute("aria-sort", "descending")
 
     page.get_by_label("Owner").select_option(label="Sheila Murphy, Assistant Director, Children's Social Care")

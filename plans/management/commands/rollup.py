@@ -42,6 +42,10 @@ class Command(BaseCommand):
             title = f"{priority.number}. {priority.title}"
             title = title if len(title) <= 50 else title[:49] + "…"
             lines.append(f"{title:<52}{cells(period.priorities[index].score for period in rollups)}")
-        lines.append(f"{'Overall (mean of priority scores)':<52}{cells(period.overall for period in rollups)}")
+        if rollups and not rollups[0].averaged:  # a word scale: the count at each word, per period, no mean
+            lines = [plan.title, "", "Rated in words: measures at each rating (words are not averaged)"]
+            lines += [f"{period.label}: {period.counts_text or 'nothing rated'}" for period in rollups]
+        else:
+            lines.append(f"{'Overall (mean of priority scores)':<52}{cells(period.overall for period in rollups)}")
         lines.append(f"{'Rated / measures':<52}" + "".join(f"{f'{p.rated}/{p.measures}':>{width}}" for p in rollups))
         return "\n".join(lines)
