@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import oidc
+from tracker.favicon import favicon
 from tracker.login_throttle import SignInForm
 
 admin.site.site_header = "Improvement plan tracker: administration"
@@ -12,6 +13,7 @@ admin.site.site_title = "Plan tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     # Signing in and out, and changing one's own password. No password reset by email: it was a public,
     # unthrottled form that sends mail; administrators reset passwords (docs/operations.md).
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
