@@ -72,7 +72,7 @@ def test_a_bad_value_is_named_and_nothing_changes(client, alice, thurrock, asses
     response = client.post(page(client, thurrock), {"indicator": assessments.pk, "month": "Dec", "value": "lots"})
     assert response.status_code == 400
     text = response.content.decode()
-    assert "Month: enter a month such as 2017-12." in text
+    assert "Month: enter a month and year, such as Dec 2017." in text
     assert "Value: enter a number, such as 87.5." in text
     assert IndicatorValue.objects.count() == before
 
