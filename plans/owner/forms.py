@@ -56,10 +56,10 @@ class PriorityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
-        if not self.instance.pk:
+        if not self.instance.pk and self.initial.get("number") is None:
             # A new priority is numbered after the plan's last one: 1 for a plan's first priority.
             last = plan.priorities.aggregate(last=Max("number"))["last"] or 0
-            self.fields["number"].initial = last + 1
+            self.initial["number"] = last + 1
 
     def clean_number(self):
         number = self.cleaned_data["number"]
