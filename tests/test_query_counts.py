@@ -266,7 +266,7 @@ PAGES = {
     "owner-missing-updates": Page(7, plan_slug),
     "owner-structure": Page(10, plan_slug),
     "owner-new-plan": Page(4),
-    "owner-priority-add": Page(4, plan_slug),
+    "owner-priority-add": Page(5, plan_slug),  # the plan's last priority number, for the new one's default
     "owner-priority-edit": Page(5, structure_row("priority")),
     "owner-outcome-add": Page(6, plan_slug),
     "owner-outcome-edit": Page(8, structure_row("outcome")),

@@ -158,7 +158,8 @@ def indicator_svg(name: str, series: Sequence[YearSeries], comparator: Decimal |
             f"SN average {escape(figure(comparator))}</text>"
         )
     desc = "; ".join(
-        f"{one.label}: " + ", ".join(f"{m} {figure(v)}" for m, v in zip(MONTH_ABBR, one.values, strict=True) if v is not None)
+        f"{one.label}: "
+        + ", ".join(f"{m} {figure(v)}" for m, v in zip(MONTH_ABBR, one.values, strict=True) if v is not None)
         for one in series
     )
     if comparator is not None:

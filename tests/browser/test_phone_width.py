@@ -16,9 +16,11 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 # The outermost elements that reach past the screen's right edge (their parent does not).
 STICKING_OUT = """(width) => [...document.querySelectorAll("body *")]
-  .filter((el) => el.getBoundingClientRect().right > width + 1 && el.parentElement.getBoundingClientRect().right <= width + 1)
+  .filter((el) => el.getBoundingClientRect().right > width + 1
+    && el.parentElement.getBoundingClientRect().right <= width + 1)
   .slice(0, 3)
-  .map((el) => el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : ""))"""
+  .map((el) => el.tagName.toLowerCase()
+    + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : ""))"""
 
 
 class PhoneCrawler(Crawler):
