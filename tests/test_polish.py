@@ -196,3 +196,11 @@ def test_the_sign_in_page_names_no_demo_login_when_the_demo_is_switched_off_or_a
         user.username = f"renamed-{user.username}"  # a site whose demo users were renamed or never made
         user.save()
     assert "improve-2018" not in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize("page", ["board-dashboard", "board-plan-as-at"])
+def test_as_at_is_a_date_box_and_a_time_box_not_free_text(client, board, thurrock, page):
+    client.force_login(board)
+    html = client.get(reverse(page, args=[thurrock.slug]), {"as_at": "2018-01-31", "time": "10:30"}).content.decode()
+    assert re.search(r'<input id="as_at" name="as_at" type="date" value="2018-01-31">', html)
+    assert re.search(r'name="time" type="time" value="10:30"', html)
