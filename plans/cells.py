@@ -97,6 +97,25 @@ def parse_due_month(text: object) -> DueMonth:
 LEAD_SEPARATORS = re.compile(r"\s*(?:/|;|,|&|\band\b|\n)\s*", re.IGNORECASE)
 
 
+ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def read_month(text: str) -> date | None:
+    """A month typed into a form: "2018-03", or as a Time cell is read ("Mar 2018", "March 2018", "03/2018").
+
+    Forms ask for a month in a text box rather than <input type=month>, which half of browsers show as
+    a bare text box anyway. None when blank or not a month.
+
+    >>> read_month("Mar 2018"), read_month("2018-03"), read_month("next spring")
+    (datetime.date(2018, 3, 1), datetime.date(2018, 3, 1), None)
+    """
+    cleaned = " ".join(str(text or "").split())
+    iso = ISO_MONTH.match(cleaned)
+    if iso:
+        return date(int(iso[1]), int(iso[2]), 1) if 1 <= int(iso[2]) <= 12 else None
+    return parse_due_month(cleaned).month if cleaned else None
+
+
 def normalise_name(name: str) -> str:
     """One spelling per person: curly apostrophes straightened, spaces collapsed."""
     return " ".join(name.replace("\u2019", "'").replace("\u2018", "'").split())

@@ -46,7 +46,8 @@ def test_the_plain_form_answers_a_conflict_with_409_and_the_comparison(client, s
     client.post(url, stale)
     response = client.post(url, {**stale, "update": "Second."})
     assert response.status_code == 409
-    assert "Their version (saved)" in response.content.decode()
+    # The same user, from another tab: told so, not that "someone else" saved it.
+    assert "Your earlier change (saved)" in response.content.decode()
 
 
 def test_after_a_conflict_the_user_can_overwrite_deliberately(client, smurphy, thurrock, murphy_measure, open_period):

@@ -287,7 +287,7 @@ PAGES = {
     "owner-new-plan-workbook": Page(4),
     "owner-settings": Page(7, plan_slug),
     "owner-reminder-preview": Page(8, plan_slug),
-    "owner-priority-add": Page(4, plan_slug),
+    "owner-priority-add": Page(5, plan_slug),  # the plan's last priority number, for the new one's default
     "owner-priority-edit": Page(5, structure_row("priority")),
     "owner-outcome-add": Page(6, plan_slug),
     "owner-outcome-edit": Page(8, structure_row("outcome")),

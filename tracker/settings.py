@@ -132,6 +132,10 @@ AUTHENTICATION_BACKENDS = [
     # Answers only the single sign-on callback, and only when OIDC is configured (tracker/oidc.py).
     "tracker.oidc.LeadMatchingBackend",
 ]
+# The sign-in page names the demo logins while the demo's users exist (load_demo); DEMO=0 never names them,
+# e.g. on a site that loaded the demo for training and changed its passwords. plans/demo/loader.py: demo_logins().
+DEMO = env_bool("DEMO", True)
+
 # Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) when OIDC_ISSUER and a client are set;
 # local accounts keep working beside it. See tracker/oidc.py and docs/operations.md.
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")

@@ -5,16 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker import oidc
-from tracker.login_throttle import SignInForm
+from tracker.favicon import favicon
+from tracker.sign_in import SignInView
 
 admin.site.site_header = "Improvement plan tracker: administration"
 admin.site.site_title = "Plan tracker admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     # Signing in and out, and changing one's own password. No password reset by email: it was a public,
     # unthrottled form that sends mail; administrators reset passwords (docs/operations.md).
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

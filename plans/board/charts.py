@@ -8,7 +8,7 @@ in templates) because the geometry is arithmetic; every text is escaped.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +18,24 @@ FY_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 MONTH_ABBR = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 # The latest year is drawn solid and dark; earlier ones lighter and dashed (never colour alone).
 YEAR_STYLES = [("#1d3557", ""), ("#6f777b", "6 3"), ("#b1b4b6", "2 3"), ("#b1b4b6", "8 2 2 2")]
+
+
+def figure(value):
+    """A figure as people write it: 73.20 → "73.2", 100.00 → "100", 0.50 → "0.5" (values are stored with two
+    decimals). Text that is not a plain number ("95%", "n/a") and None are given back unchanged.
+
+    >>> figure(Decimal("73.20")), figure(Decimal("100.00")), figure("0.50"), figure("95%"), figure(None)
+    ('73.2', '100', '0.5', '95%', None)
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return value
+    if not number.is_finite():
+        return value
+    return format(number.normalize(), "f")
 
 
 def _fmt(value: float) -> str:
@@ -137,14 +155,15 @@ def indicator_svg(name: str, series: Sequence[YearSeries], comparator: Decimal |
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{cy}" y2="{cy}" stroke="#d4351c" stroke-dasharray="4 4"/>'
             f'<text x="{width - right + 10}" y="{legend_y + 4}" font-size="11" fill="#8e1b13">'
-            f"SN average {escape(str(comparator))}</text>"
+            f"SN average {escape(figure(comparator))}</text>"
         )
     desc = "; ".join(
-        f"{one.label}: " + ", ".join(f"{m} {v}" for m, v in zip(MONTH_ABBR, one.values, strict=True) if v is not None)
+        f"{one.label}: "
+        + ", ".join(f"{m} {figure(v)}" for m, v in zip(MONTH_ABBR, one.values, strict=True) if v is not None)
         for one in series
     )
     if comparator is not None:
-        desc += f"; statistical neighbour average {comparator}"
+        desc += f"; statistical neighbour average {figure(comparator)}"
     return mark_safe(  # noqa: S308 - every text inside is escaped
         f'<svg class="indicator-chart" role="img" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'

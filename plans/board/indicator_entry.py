@@ -1,9 +1,9 @@
 """Entering one month's value of an indicator on the web, checked field by field."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from plans.cells import read_month
 from plans.models import Indicator, IndicatorValue
 
 
@@ -12,15 +12,6 @@ class Entry:
     errors: dict[str, str] = field(default_factory=dict)
     value: IndicatorValue | None = None
     created: bool = False
-
-
-def read_month(text: str) -> date | None:
-    """ "2017-12" (what <input type=month> sends) → 1 Dec 2017."""
-    try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        return date(year, month, 1)
-    except (TypeError, ValueError):
-        return None
 
 
 def record_value(indicators: list[Indicator], data) -> Entry:
@@ -32,7 +23,7 @@ def record_value(indicators: list[Indicator], data) -> Entry:
         entry.errors["indicator"] = "Indicator: choose one of this priority's indicators."
     month = read_month(data.get("month", ""))
     if month is None:
-        entry.errors["month"] = "Month: enter a month such as 2017-12."
+        entry.errors["month"] = "Month: enter a month and year, such as Dec 2017."
     try:
         number = Decimal(str(data.get("value", "")).strip().rstrip("%"))
         if not number.is_finite() or abs(number) >= 10**10:

@@ -64,6 +64,19 @@ DEMO_USERS = [
 ]
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo logins to name on the sign-in page: (username, name, what they are) of the demo users present.
+
+    None unless the demo is loaded, and none when settings.DEMO is off; they share the demo's password.
+    """
+    if not settings.DEMO:
+        return []
+    present = set(
+        get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS]).values_list("username", flat=True)
+    )
+    return [(username, name, what) for username, name, what, *_ in DEMO_USERS if username in present]
+
+
 @dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)

@@ -5,6 +5,7 @@ in an error summary at the top of the page (the GOV.UK pattern).
 """
 
 from django import forms
+from django.db.models import Max
 from django.utils.text import slugify
 
 from plans.cells import parse_due_month
@@ -80,6 +81,10 @@ class PriorityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
+        if not self.instance.pk and self.initial.get("number") is None:
+            # A new priority is numbered after the plan's last one: 1 for a plan's first priority.
+            last = plan.priorities.aggregate(last=Max("number"))["last"] or 0
+            self.initial["number"] = last + 1
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -99,7 +104,8 @@ def recommendations_field() -> RecommendationsField:
         queryset=None,
         required=False,
         label="Inspection recommendations it answers",
-        help_text="Hold Ctrl (Cmd on a Mac) to pick several.",
+        help_text="Tick each one it answers.",
+        widget=forms.CheckboxSelectMultiple,
     )
 
 
@@ -140,7 +146,8 @@ class MeasureForm(OrderOptional, forms.ModelForm):
         queryset=Lead.objects.none(),
         required=False,
         label="Leads",
-        help_text="Pick existing leads; hold Ctrl (Cmd on a Mac) to pick several.",
+        help_text="Tick the existing leads; type any others below.",
+        widget=forms.CheckboxSelectMultiple,
     )
     new_leads = forms.CharField(
         label="Other leads (type names)",

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from plans import permissions
@@ -35,6 +36,7 @@ from plans.owner.reminder_jobs import next_plan_reminder, send_plan_reminders
 from plans.owner.reminders import missing_updates
 from plans.owner.structure import plan_recommendations, save_measure_from_form, save_part
 from plans.ratings.services import Conflict, Refused
+from plans.ratings.timeline import last_change
 
 
 class OwnerMixin(PlanAccessMixin):
@@ -229,11 +231,7 @@ class StructureFormView(OwnerMixin, FormView):
         try:
             saved = self.save(form)
         except Conflict as conflict:
-            form.add_error(
-                None,
-                f"Someone else changed this {self.noun} while you were editing it (it is now at version "
-                f"{conflict.measure.version}); nothing of yours was saved. Open it again to see their change.",
-            )
+            form.add_error(None, conflict_message(self.noun, conflict, self.request.user))
             return self.form_invalid(form)
         except Refused as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
@@ -318,3 +316,18 @@ class NewPlanView(LoginRequiredMixin, FormView):
             "Add its priorities, outcomes and actions, then open its first period.",
         )
         return redirect("owner-structure", plan.slug)
+
+
+def conflict_message(noun: str, conflict: Conflict, user) -> str:
+    """Why an edit based on an old version was not saved: by someone else, or by the same user in another tab."""
+    last = last_change(conflict.measure) if isinstance(conflict.measure, Measure) else None
+    if last and last.who is not None and last.who.pk == user.pk:
+        at = f" at {timezone.localtime(last.when):%H:%M}" if last.when else ""
+        return (
+            f"You changed this {noun} in another tab or window{at}, after opening this form; nothing from this "
+            "form was saved. Open it again to see that change."
+        )
+    return (
+        f"Someone else changed this {noun} while you were editing it (it is now at version "
+        f"{conflict.measure.version}); nothing of yours was saved. Open it again to see their change."
+    )

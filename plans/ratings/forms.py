@@ -1,26 +1,24 @@
 """Forms a lead fills in: this period's rating with an update, a comment, evidence."""
 
-import re
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from plans.cells import read_month
 from plans.models import Measure
 from plans.models.manager import Comment, Evidence
 from plans.ratings.services import RatingChange, reason_refusal
 
-MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
 
 def parse_month(text: str) -> date | None:
-    """'2018-03' (what <input type=month> sends) → 1 March 2018; blank → None."""
+    """'Mar 2018' or '2018-03' → 1 March 2018 (plans.cells.read_month); blank → None."""
     if not text or not text.strip():
         return None
-    match = MONTH.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationError("Enter the due month as a year and month, for example 2018-03.")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    month = read_month(text)
+    if month is None:
+        raise ValidationError("Enter the due month as a year and month, for example Mar 2018 or 2018-03.")
+    return month
 
 
 class RatingForm(forms.Form):
@@ -35,7 +33,7 @@ class RatingForm(forms.Form):
         error_messages={"required": "Write a progress update."},
     )
     due_month = forms.CharField(
-        label="Due month", required=False, widget=forms.TextInput(attrs={"type": "month", "placeholder": "2018-03"})
+        label="Due month", required=False, widget=forms.TextInput(attrs={"placeholder": "Mar 2018"})
     )
     reason = forms.CharField(
         label="Reason",
@@ -84,7 +82,7 @@ def rating_initial(measure: Measure, rating, version: int | None = None) -> dict
         "level": str(rating.level_id) if rating else None,
         "update": rating.update if rating and rating.update else measure.progress_update,
         "reason": rating.reason if rating else "",
-        "due_month": measure.due_month.strftime("%Y-%m") if measure.due_month else "",
+        "due_month": measure.due_month.strftime("%b %Y") if measure.due_month else "",
         "version": measure.version if version is None else version,
     }
 

@@ -167,6 +167,8 @@ class MeasureRateView(MeasureMixin, View):
             their_user=last.who,
             their_date=last.when,
             their_source=last.source,
+            # The same person saving from another tab or window is told so, not that "someone else" did.
+            saved_by_me=last.who is not None and last.who.pk == self.request.user.pk,
             mine=form.change(),
             previous=self.row().previous_rating,
         )

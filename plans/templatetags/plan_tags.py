@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from plans.board.charts import figure as _figure
 from plans.rollup.rules import level_reached
 
 register = template.Library()
@@ -153,3 +154,9 @@ def _measure_ref(slug: str, number: int, pk: int, text: str, lead_text: str) -> 
         Truncator(text).words(24) or "(no text)",
         leads,
     )
+
+
+@register.filter
+def figure(value):
+    """An indicator's figure without stored trailing zeros: 73.20 shows as 73.2 (plans.board.charts.figure)."""
+    return _figure(value)

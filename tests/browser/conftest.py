@@ -9,10 +9,13 @@ import shutil
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from plans.audit import acting_as
 from plans.demo.loader import DEMO_PASSWORD
-from plans.models import Plan
+from plans.models import BoardPackSnapshot, Period, Plan
+from plans.publishing.services import publish
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,6 +52,17 @@ def demo_live(transactional_db, live_server):
     if not Plan.objects.filter(slug="thurrock-2017-19").exists():
         call_command("load_demo", "--quiet-users", stdout=StringIO())
     return live_server
+
+
+@pytest.fixture
+def published(demo_live):
+    """The Thurrock pack for 01/18, frozen and published, so that crawls reach the public page too."""
+    owner = get_user_model().objects.get(username="owner")
+    period = Period.objects.get(plan__slug="thurrock-2017-19", label="01/18")
+    with acting_as(owner):
+        period.status = Period.Status.CLOSED
+        period.save()
+    return publish(BoardPackSnapshot.objects.get(period=period), "Public", owner)
 
 
 @pytest.fixture

@@ -13,12 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
-
-from plans.audit import acting_as
-from plans.models import BoardPackSnapshot, Period
-from plans.publishing.services import publish
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +34,8 @@ def kind(path: str) -> str:
 
 
 class Crawler:
+    limit = PAGES_PER_USER  # kinds of page one crawl visits at most
+
     def __init__(self, page, base: str):
         self.page, self.base = page, base
         self.problems: dict[str, list[str]] = {}
@@ -65,7 +62,7 @@ class Crawler:
 
     def crawl(self, start: str) -> int:
         seen_kinds, queue, visited = set(), [start], 0
-        while queue and visited < PAGES_PER_USER:
+        while queue and visited < self.limit:
             path = queue.pop(0)
             if kind(path) in seen_kinds or SKIP.search(path):
                 continue
@@ -73,17 +70,6 @@ class Crawler:
             visited += 1
             queue.extend(self.visit(path))
         return visited
-
-
-@pytest.fixture
-def published(demo_live):
-    """The Thurrock pack for 01/18, frozen and published, so that the public page is crawled too."""
-    owner = get_user_model().objects.get(username="owner")
-    period = Period.objects.get(plan__slug="thurrock-2017-19", label="01/18")
-    with acting_as(owner):
-        period.status = Period.Status.CLOSED
-        period.save()
-    return publish(BoardPackSnapshot.objects.get(period=period), "Public", owner)
 
 
 @pytest.mark.parametrize("username", ["owner", "smurphy", "board"])
