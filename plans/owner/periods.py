@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from plans.models import Period, Plan
+from plans.rollup.warming import warm_after_commit
 
 
 class PeriodError(ValueError):
@@ -42,6 +43,7 @@ def open_next_period(plan: Plan, label: str = "") -> Period:
     """
     label = " ".join((label or "").split())
     with transaction.atomic():
+        warm_after_commit()  # a period's status is part of every period's cached counts' version
         periods = _locked_periods(plan)
         _refuse_if_open(periods)
         planned = next_planned(periods)
@@ -63,6 +65,7 @@ def close_period(period: Period) -> Period:
     with transaction.atomic():
         period.status = Period.Status.CLOSED
         period.save()
+        warm_after_commit()
     return period
 
 
@@ -78,4 +81,5 @@ def reopen_period(period: Period, reason: str) -> Period:
         period.status = Period.Status.OPEN
         period._change_reason = f"Reopened: {reason}"
         period.save()
+        warm_after_commit()
     return period

@@ -29,6 +29,7 @@ from plans.audit import Actor
 from plans.cells import normalise_name, parse_due_month, split_leads
 from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation
 from plans.ratings.services import Conflict, Refused, period_refusal, read_period_statuses, reason_refusal
+from plans.rollup.warming import warm_after_commit
 from plans.spreadsheets.bulk import create_in_bulk
 
 STRUCTURE_MODELS = (Priority, Outcome, Action, Measure)
@@ -58,6 +59,7 @@ def save_part(
         record.save()
         for name, targets in (links or {}).items():
             getattr(record, name).set(list(targets))
+        warm_after_commit()
     return record
 
 
@@ -88,6 +90,7 @@ def save_measure(
         measure.save()
         for name, targets in (links or {}).items():
             getattr(measure, name).set(list(targets))
+        warm_after_commit()
     return measure
 
 
@@ -141,6 +144,7 @@ def delete_part(record: Priority | Outcome | Action | Measure, *, by: Actor) -> 
                 "read-only: mark its measures removed from the plan instead (they keep their history)."
             )
         record.delete()
+        warm_after_commit()
 
 
 def create_plan(
@@ -166,6 +170,7 @@ def create_plan(
         if inspections:
             plan.inspections.add(*inspections)
         create_in_bulk(created, links, by.user, reason, source=by.source)
+        warm_after_commit()
     return plan
 
 
@@ -185,4 +190,5 @@ def add_rows(
             left_out = {id(rating) for rating in refused}
             created = {**created, Rating: [r for r in created[Rating] if id(r) not in left_out]}
         create_in_bulk(created, links, by.user, reason, source=by.source)
+        warm_after_commit()
     return refused
