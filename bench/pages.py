@@ -10,6 +10,7 @@ the number of queries.
     python bench/pages.py --full                # 10 plans × 1,000 measures × 36 periods, 200,000 re-rating rows
     python bench/pages.py --plans 4 --measures 500 --periods 24 --history 40000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/pages.py
+    python bench/pages.py --full --reuse --pages plan-detail portfolio   # some pages only (before/after pairs)
 
 With DATABASE_URL set the plans go into a scratch database named test_<name>,
 created and dropped by the run; without it, into a scratch SQLite file (WAL,
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--full", action="store_true", help="10 plans × 1,000 measures × 36 periods, 200,000 rows")
     parser.add_argument("--reuse", action="store_true", help="reuse the plans of the last --reuse run (and keep them)")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help="time only these keys of PAGES (default: all)")
     args = parser.parse_args()
     if args.full:
         args.plans, args.measures, args.periods, args.history = 10, 1000, 36, 200_000
@@ -285,6 +287,8 @@ def report(args, scene: Scene) -> None:
     )
     print(f"{'(trivial view)':<28} {base_median:>10.2f} {min(base):>8.2f} {1:>7.1f} {base_queries:>8}")
     for name, page in PAGES.items():
+        if args.pages and name not in args.pages:
+            continue
         url = reverse(name.split(":")[0], kwargs=page.arguments(scene) if page.arguments else None)
         timings, (after_rating, empty), status, queries = measure_page(
             clients[page.as_user], url, args.repeat, rating.save
