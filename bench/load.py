@@ -12,10 +12,13 @@ then runs one thread per simulated user, each with its own session:
   load plan's dashboard.
 
 Each user pauses THINK seconds on average between requests (uniform 0 to 2 ×
-THINK), as a person does. At the end it prints requests/s, p50/p95/max latency
-and errors per kind of request, and checks the database against what the
-managers were told (tests/concurrency.py): every accepted save is in the
-database and once in history by its user, every refused one is nowhere.
+THINK; `--think 1` is the goal's load), as a person does. At the end it prints
+requests/s, p50/p95/max latency and errors per kind of request, checks the
+database against what the managers were told (tests/concurrency.py): every
+accepted save is in the database and once in history by its user, every
+refused one is nowhere; and a last line, "verdict: MET" or "verdict: NOT MET"
+with what missed, against the goals: 0 errors, 0 lost updates, p95 under
+300 ms for every kind of request.
 
     python bench/load.py                                    # 50 managers, 10 board members, 60 s, 4 workers
     python bench/load.py --seconds 120 --workers 8 --think 0.5
@@ -328,6 +331,25 @@ def percentile(values: list, share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+GOAL_P95_MS = 300  # issue 20: 50 managers + 10 board members at 1 s think time, every kind of request
+
+
+def verdict(p95_ms: dict[str, float], errors: int, lost: int) -> str:
+    """One line against the goals: 0 errors, 0 lost updates, p95 under GOAL_P95_MS for every kind of request."""
+    slow = {kind: ms for kind, ms in p95_ms.items() if ms >= GOAL_P95_MS}
+    failed = []
+    if errors:
+        failed.append(f"{errors} errors")
+    if lost:
+        failed.append(f"{lost} lost updates")
+    failed += [f"{kind} p95 {ms:.0f} ms" for kind, ms in sorted(slow.items(), key=lambda item: -item[1])]
+    goals = f"goals: 0 errors, 0 lost updates, p95 < {GOAL_P95_MS} ms for every request kind"
+    if not failed:
+        worst = max(p95_ms.items(), key=lambda item: item[1], default=("none", 0.0))
+        return f"verdict: MET ({goals}; slowest p95 {worst[0]} {worst[1]:.0f} ms)"
+    return f"verdict: NOT MET ({goals}): " + "; ".join(failed)
+
+
 def report(tally: Tally, seconds: float, problems: list, args) -> None:
     total = sum(len(times) for times in tally.timings.values())
     errors = sum(len(messages) for messages in tally.errors.values())
@@ -353,6 +375,8 @@ def report(tally: Tally, seconds: float, problems: list, args) -> None:
             print(f"  error in {kind}: {message}")
     for problem in problems[:10]:
         print(f"  lost: {problem}")
+    p95 = {kind: percentile([t * 1000 for t in times], 0.95) for kind, times in tally.timings.items() if times}
+    print(verdict(p95, errors, len(problems)))
 
 
 def warm_up(browser: Browser, load_plan: str, workers: int) -> None:

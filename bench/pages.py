@@ -10,6 +10,7 @@ the number of queries.
     python bench/pages.py --full                # 10 plans × 1,000 measures × 36 periods, 200,000 re-rating rows
     python bench/pages.py --plans 4 --measures 500 --periods 24 --history 40000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/pages.py
+    python bench/pages.py --full --reuse --pages plan-detail portfolio   # some pages only (before/after pairs)
 
 With DATABASE_URL set the plans go into a scratch database named test_<name>,
 created and dropped by the run; without it, into a scratch SQLite file (WAL,
@@ -184,22 +185,31 @@ def scene_of(owner) -> Scene:
     return Scene(plan=plan, measure=measure, period=plan.periods.last(), users={"owner": owner, "lead": lead})
 
 
+def get(client: Client, url: str):
+    """The response, read to its end: a streamed download does its work as it is sent."""
+    response = client.get(url)
+    if response.streaming:
+        for _piece in response.streaming_content:
+            pass
+    return response
+
+
 def measure_page(client: Client, url: str, repeat: int, save_a_rating) -> tuple[list[float], list[float], int, int]:
     """Timings with the aggregates cached (nothing changed between requests); medians of requests just
     after a rating was saved and with an empty cache (plans.rollup.cache); the status; the queries."""
     from django.core.cache import cache
 
     start = time.perf_counter()
-    response = client.get(url)  # warms caches and connections
+    response = get(client, url)  # warms caches and connections
     if time.perf_counter() - start > 1:
         repeat = min(repeat, 3)  # a slow page: fewer runs, the median is still clear
     timings = []
     for _ in range(repeat):
         start = time.perf_counter()
-        response = client.get(url)
+        response = get(client, url)
         timings.append((time.perf_counter() - start) * 1000)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        get(client, url)
     count = len(queries)  # before the next request: each one empties the connection's query log
     after_changes = []
     for change in (save_a_rating, cache.clear):
@@ -207,7 +217,7 @@ def measure_page(client: Client, url: str, repeat: int, save_a_rating) -> tuple[
         for _ in range(3):
             change()
             start = time.perf_counter()
-            client.get(url)
+            get(client, url)
             times.append((time.perf_counter() - start) * 1000)
         after_changes.append(statistics.median(times))
     return timings, after_changes, response.status_code, count
@@ -237,6 +247,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--full", action="store_true", help="10 plans × 1,000 measures × 36 periods, 200,000 rows")
     parser.add_argument("--reuse", action="store_true", help="reuse the plans of the last --reuse run (and keep them)")
+    parser.add_argument("--pages", nargs="+", metavar="NAME", help="time only these keys of PAGES (default: all)")
     args = parser.parse_args()
     if args.full:
         args.plans, args.measures, args.periods, args.history = 10, 1000, 36, 200_000
@@ -278,6 +289,8 @@ def report(args, scene: Scene) -> None:
     )
     print(f"{'(trivial view)':<28} {base_median:>10.2f} {min(base):>8.2f} {1:>7.1f} {base_queries:>8}")
     for name, page in PAGES.items():
+        if args.pages and name not in args.pages:
+            continue
         url = reverse(name.split(":")[0], kwargs=page.arguments(scene) if page.arguments else None)
         timings, (after_rating, empty), status, queries = measure_page(
             clients[page.as_user], url, args.repeat, rating.save

@@ -95,10 +95,15 @@ TEMPLATES = [
 ]
 
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+_database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}")
+# A worker keeps its PostgreSQL connection for a minute (a new one costs a few milliseconds of the server's
+# CPU and a round trip or two, on every request otherwise), checked before reuse after an error or idle time.
+# SQLite opens a file: nothing to keep.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        _database_url,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if _database_url.startswith("sqlite") else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -9,7 +9,7 @@ BI tools can strip. Numbers, dates and booleans are written as they are.
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from plans.spreadsheets.safety import needs_escaping
 
@@ -27,11 +27,24 @@ def escape_row(values: Iterable[object]) -> list[object]:
     return [escape_cell(value) for value in values]
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A whole CSV document (header, then the rows), every cell escaped."""
+ROWS_PER_CHUNK = 500  # a download is sent in pieces of this many rows: few writes, memory flat in the rows
+
+
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """A CSV document (header, then the rows), every cell escaped, in pieces of ROWS_PER_CHUNK rows:
+    for a streamed download, which never holds the whole file."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(escape_row(header))
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow(escape_row(row))
-    return out.getvalue()
+        if n % ROWS_PER_CHUNK == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A whole CSV document (header, then the rows), every cell escaped."""
+    return "".join(iter_csv(header, rows))

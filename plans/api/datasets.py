@@ -1,21 +1,30 @@
 """A plan's data as flat tables for other tools (BI, spreadsheets): rollup, measures, ratings.
 
-Each dataset is a list of columns and a list of rows (dicts keyed by column),
-read in a fixed number of queries whatever the plan's size. The API views
-(plans/api/views.py) render them as JSON or CSV.
+Each dataset is a list of columns and its rows (dicts keyed by column), read
+in a fixed number of queries whatever the plan's size. The measures and the
+ratings are whole-plan downloads (36,000 ratings for a 1,000-measure plan of
+36 periods): their rows are an iterator over database cursors read in chunks
+(QuerySet.iterator), made as the response is sent, so a download's memory does
+not grow with the plan. The API views (plans/api/views.py) stream them as
+JSON or CSV.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 
 from plans.models import Measure, Plan, Rating
+from plans.models.querysets import PATH_ORDER
 from plans.rollup.plan import plan_rollup, rollup_as_dict
+
+CHUNK = 2000  # rows fetched from the database at a time
 
 
 @dataclass(frozen=True)
 class Dataset:
     name: str
     columns: list[str]
-    rows: list[dict]
+    rows: Iterable[dict]  # a list, or (measures, ratings) an iterator to be read once
 
 
 MEASURE_COLUMNS = [
@@ -53,16 +62,29 @@ RATING_COLUMNS = [
 
 def measures(plan: Plan) -> Dataset:
     """One row per success measure, in plan order, with a `rating <period>` column per period holding the level's
-    value (None when not rated): three queries."""
+    value (None when not rated): three queries, the rows made as they are read."""
     periods = list(plan.periods.order_by("order").values_list("pk", "label"))
-    levels = {
-        (measure_id, period_id): value
-        for measure_id, period_id, value in Rating.objects.of_plan(plan)
-        .order_by()
+    columns = MEASURE_COLUMNS + [f"rating {label}" for _pk, label in periods]
+    return Dataset("measures", columns, _measure_rows(plan, periods))
+
+
+def _measure_rows(plan: Plan, periods: list[tuple[int, str]]) -> Iterator[dict]:
+    """The measures in plan order, each with its ratings: the ratings are read in the same order and merged in
+    as the two cursors advance, so no more than a chunk of either is held."""
+    ratings = groupby(
+        Rating.objects.of_plan(plan)
+        .order_by(*(f"measure__{field}" for field in PATH_ORDER))
         .values_list("measure_id", "period_id", "level__value")
-    }
-    rows = [
-        {
+        .iterator(chunk_size=CHUNK),
+        key=lambda row: row[0],
+    )
+    pending = next(ratings, None)
+    for m in Measure.objects.of_plan(plan).with_path().iterator(chunk_size=CHUNK):
+        levels = {}
+        if pending is not None and pending[0] == m.pk:
+            levels = {period_id: value for _measure_id, period_id, value in pending[1]}
+            pending = next(ratings, None)
+        yield {
             "measure_id": m.pk,
             "priority_id": m.action.outcome.priority_id,
             "priority_number": m.action.outcome.priority.number,
@@ -77,15 +99,16 @@ def measures(plan: Plan) -> Dataset:
             "due_month": m.due_month.isoformat() if m.due_month else None,
             "removed": m.removed,
             "progress_update": m.progress_update,
-            **{f"rating {label}": levels.get((m.pk, pk)) for pk, label in periods},
+            **{f"rating {label}": levels.get(pk) for pk, label in periods},
         }
-        for m in Measure.objects.of_plan(plan).with_path()
-    ]
-    return Dataset("measures", MEASURE_COLUMNS + [f"rating {label}" for _pk, label in periods], rows)
 
 
 def ratings(plan: Plan) -> Dataset:
-    """One row per rating (a measure's level in a period), by period then measure (one query)."""
+    """One row per rating (a measure's level in a period), by period then measure (one query), made as read."""
+    return Dataset("ratings", RATING_COLUMNS, _rating_rows(plan))
+
+
+def _rating_rows(plan: Plan) -> Iterator[dict]:
     values = (
         Rating.objects.of_plan(plan)
         .order_by("period__order", "measure_id")
@@ -103,9 +126,10 @@ def ratings(plan: Plan) -> Dataset:
             "update",
             "updated",
         )
+        .iterator(chunk_size=CHUNK)
     )
-    rows = [dict(zip(RATING_COLUMNS, (*row[:-1], row[-1].isoformat()), strict=True)) for row in values]
-    return Dataset("ratings", RATING_COLUMNS, rows)
+    for row in values:
+        yield dict(zip(RATING_COLUMNS, (*row[:-1], row[-1].isoformat()), strict=True))
 
 
 def rollup(plan: Plan) -> tuple[dict, Dataset]:

@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from plans.audit import Actor
 from plans.models import Period, Plan
+from plans.rollup.warming import warm_after_commit
 
 
 class PeriodError(ValueError):
@@ -46,6 +47,7 @@ def open_next_period(plan: Plan, label: str = "", deadline: date | None = None) 
     """
     label = " ".join((label or "").split())
     with transaction.atomic():
+        warm_after_commit()  # a period's status is part of every period's cached counts' version
         periods = _locked_periods(plan)
         _refuse_if_open(periods)
         planned = next_planned(periods)
@@ -68,6 +70,7 @@ def close_period(period: Period) -> Period:
     with transaction.atomic():
         period.status = Period.Status.CLOSED
         period.save()
+        warm_after_commit()
     return period
 
 
@@ -83,6 +86,7 @@ def reopen_period(period: Period, reason: str) -> Period:
         period.status = Period.Status.OPEN
         period._change_reason = f"Reopened: {reason}"
         period.save()
+        warm_after_commit()
     return period
 
 

@@ -31,6 +31,7 @@ from plans.cells import parse_due_month
 from plans.models import Action, Lead, Measure, Outcome, Period, Plan, Priority, Rating, Recommendation
 from plans.owner.leads import leads_named
 from plans.ratings.services import Conflict, Refused, period_refusal, read_period_statuses, reason_refusal
+from plans.rollup.warming import warm_after_commit
 from plans.spreadsheets.bulk import create_in_bulk
 
 STRUCTURE_MODELS = (Priority, Outcome, Action, Measure)
@@ -49,6 +50,7 @@ def save_part(
         record.save()
         for name, targets in (links or {}).items():
             getattr(record, name).set(list(targets))
+        warm_after_commit()
     return record
 
 
@@ -80,6 +82,7 @@ def save_measure(
         measure.save()
         for name, targets in (links or {}).items():
             getattr(measure, name).set(list(targets))
+        warm_after_commit()
     return measure
 
 
@@ -143,6 +146,7 @@ def delete_part(record: Priority | Outcome | Action | Measure, *, by: Actor) -> 
                 "read-only: mark its measures removed from the plan instead (they keep their history)."
             )
         record.delete()
+        warm_after_commit()
 
 
 def create_plan(
@@ -168,6 +172,7 @@ def create_plan(
         if inspections:
             plan.inspections.add(*inspections)
         create_in_bulk(created, links, by.user, reason, source=by.source)
+        warm_after_commit()
     return plan
 
 
@@ -187,4 +192,5 @@ def add_rows(
             left_out = {id(rating) for rating in refused}
             created = {**created, Rating: [r for r in created[Rating] if id(r) not in left_out]}
         create_in_bulk(created, links, by.user, reason, source=by.source)
+        warm_after_commit()
     return refused

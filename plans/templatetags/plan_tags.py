@@ -40,9 +40,9 @@ def _rating_tag(colour: str, description: str, value: int, label: str, short: bo
     )
 
 
-def rating_cells(ratings) -> str:
-    """A table cell per rating (short tags)."""
-    cells = (rating_tag(rating.level if rating else None, short=True) for rating in ratings)
+def rating_cells(ratings, short: bool = True) -> str:
+    """A table cell per rating (short tags: the word for screen readers only; else the word shown)."""
+    cells = (rating_tag(rating.level if rating else None, short=short) for rating in ratings)
     return "".join(f'<td class="rag">{cell}</td>' for cell in cells)
 
 
