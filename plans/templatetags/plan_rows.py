@@ -37,7 +37,8 @@ def plan_measure_rows(rows: list[dict], plan, can_manage: bool) -> SafeString:
         outcome_id, action_id = action.outcome_id, measure.action_id
         html.append(
             format_html(
-                '\n      <tr{}>\n        <td class="outcome">{}</td>\n        <td>{}</td>\n        <td><a class="measure-link" href="{}">{}</a>{}{}</td>\n'
+                '\n      <tr{}>\n        <td class="outcome">{}</td>\n        <td>{}</td>\n'
+                '        <td><a class="measure-link" href="{}">{}</a>{}{}</td>\n'
                 "        <td>{}</td>\n        <td>{}</td>\n        <td>{}{}</td>\n        {}\n"
                 '        <td class="update">{}</td>\n      </tr>\n    ',
                 mark_safe(' class="row--removed"') if measure.removed else "",
