@@ -17,9 +17,9 @@ from tests.factories import level, rating_data
 
 # Read the period's status (share-locked on PostgreSQL, so that closing it waits), lock and read the measure,
 # read the rating, write rating + its history, write measure + its history, then simple-history's snapshot of the
-# measure's leads, officers and recommendations: a read per set and one bulk write per non-empty set (this measure
-# has leads and officers, no recommendations), whatever their size.
-QUERIES_IN_THE_TRANSACTION = 12
+# measure's leads, officers, recommendations and indicators: a read per set and one bulk write per non-empty set
+# (this measure has leads and officers, no recommendations or indicators), whatever their size.
+QUERIES_IN_THE_TRANSACTION = 13
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -87,7 +87,7 @@ def test_the_rating_request_writes_only_inside_its_one_transaction(
 ):
     client.force_login(smurphy)
     data = rating_data(thurrock, murphy_measure, 3, "Saved in one go.")
-    with CaptureQueriesContext(connection) as context, django_assert_max_num_queries(28):
+    with CaptureQueriesContext(connection) as context, django_assert_max_num_queries(29):
         response = client.post(reverse("measure-rate", args=[murphy_measure.pk]), data, HTTP_HX_REQUEST="true")
     assert "Saved." in response.content.decode()
     sql = statements(context)
