@@ -293,6 +293,7 @@ EXEMPT_NAMESPACES = {"admin": "Django admin: staff only, enforced by admin.site 
 EXEMPT = {
     "password_change": "django.contrib.auth view, login required by Django.",
     "password_change_done": "django.contrib.auth view, login required by Django.",
+    "favicon": "The site's icon (static/favicon.ico) at the address browsers guess: public, like the static files.",
 }
 
 

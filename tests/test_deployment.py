@@ -51,7 +51,7 @@ def test_production_serves_hashed_compressed_static_files_through_whitenoise():
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
 
 
-def test_pages_carry_a_content_security_policy_that_allows_only_this_site(client):
+def test_pages_carry_a_content_security_policy_that_allows_only_this_site(client, db):  # sign-in reads the demo users
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
@@ -76,7 +76,7 @@ def test_the_templates_have_no_inline_scripts_styles_or_event_handlers():
     assert offenders == []
 
 
-def test_pages_carry_the_secure_headers(client):
+def test_pages_carry_the_secure_headers(client, db):  # sign-in reads the demo users
     response = client.get(reverse("login"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
