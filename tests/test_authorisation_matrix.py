@@ -150,6 +150,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("owner-priority-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-priority-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-priority-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-leads", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-leads", "POST"): row(302, 404, 403, 403, 403, 405, 405),
+    ("owner-lead-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-lead-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),  # empty: the form again, with errors
+    ("owner-lead-merge", "GET"): row(302, 404, 403, 403, 403, 302, 302),  # no leads chosen: back to the list
+    ("owner-lead-merge", "POST"): row(302, 404, 403, 403, 403, 200, 200),  # empty: the choice again, with errors
     ("owner-structure", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-structure", "POST"): row(302, 404, 403, 403, 403, 405, 405),
     ("plan-detail", "GET"): row(302, 404, 200, 200, 200, 200, 200),
@@ -187,6 +193,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 
 # The endpoints that change something: each must refuse a POST without a CSRF token.
 STATE_CHANGING = {
+    "owner-lead-edit",
+    "owner-lead-merge",
     "board-indicators",
     "login",
     "logout",
@@ -238,6 +246,10 @@ class Scene:
 
 
 # URL name → its arguments in the scene (URLs without arguments need no line).
+def the_lead(scene: Scene, name: str) -> int:
+    return Lead.objects.get(plan=scene.plan, name=name).pk
+
+
 def plan_slug(scene: Scene) -> dict:
     return {"slug": scene.plan.slug}
 
@@ -264,6 +276,9 @@ ARGUMENTS = {
     "owner-reminder-preview": plan_slug,
     "owner-settings": plan_slug,
     "owner-structure": plan_slug,
+    "owner-leads": plan_slug,
+    "owner-lead-merge": plan_slug,
+    "owner-lead-edit": lambda scene: {"slug": scene.plan.slug, "pk": the_lead(scene, "The lead")},
     "owner-priority-add": plan_slug,
     "owner-priority-edit": lambda scene: {"slug": scene.plan.slug, "pk": scene.priority.pk},
     "owner-outcome-add": plan_slug,
@@ -353,6 +368,7 @@ def build_scene(users) -> Scene:
     action = outcome.actions.get()
     measure, second = action.measures.order_by("order")
     measure.leads.add(Lead.objects.create(plan=plan, name="The lead", user=users["lead"]))
+    second.leads.add(Lead.objects.create(plan=plan, name="The same lead"))  # a duplicate, to merge
     period = plan.periods.get()
     rating = Rating.objects.get(measure=second, period=period)
     rating.status = Rating.Status.SUBMITTED
@@ -529,6 +545,18 @@ def texts_of(kind: str, scene: Scene) -> list[str]:
 
 
 WRITES: dict[str, Write] = {
+    "owner-lead-edit": Write(
+        effect=lambda scene: list(Lead.objects.filter(plan=scene.plan).values_list("name", "email", "aliases")),
+        data=lambda scene: {"name": "The lead", "email": "the.lead@example.org", "aliases_text": "T Lead"},
+    ),
+    "owner-lead-merge": Write(
+        effect=lambda scene: sorted(Lead.objects.filter(plan=scene.plan).values_list("name", flat=True)),
+        data=lambda scene: {
+            "kept": the_lead(scene, "The lead"),
+            "duplicate": the_lead(scene, "The same lead"),
+            "confirm": "yes",
+        },
+    ),
     "board-indicators": Write(
         effect=lambda scene: list(IndicatorValue.objects.values_list("indicator__name", "month", "value")),
         data=lambda scene: {
