@@ -150,6 +150,10 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("owner-priority-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-priority-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-priority-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-indicator-add", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-indicator-add", "POST"): row(302, 404, 403, 403, 403, 200, 200),  # empty: the form again, with errors
+    ("owner-indicator-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
+    ("owner-indicator-edit", "POST"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-leads", "GET"): row(302, 404, 403, 403, 403, 200, 200),
     ("owner-leads", "POST"): row(302, 404, 403, 403, 403, 405, 405),
     ("owner-lead-edit", "GET"): row(302, 404, 403, 403, 403, 200, 200),
@@ -203,6 +207,8 @@ STATE_CHANGING = {
     "measure-rate",
     "owner-action-add",
     "owner-action-edit",
+    "owner-indicator-add",
+    "owner-indicator-edit",
     "owner-measure-add",
     "owner-measure-edit",
     "owner-missing-updates",
@@ -245,6 +251,17 @@ class Scene:
     import_job: ImportJob
 
 
+def indicator_data(scene: Scene, name: str) -> dict:
+    """A valid indicator form: on the scene's priority, evidencing the lead's measure."""
+    return {
+        "priority": scene.priority.pk,
+        "name": name,
+        "polarity": "higher",
+        "unit": "percent",
+        "measures": [scene.measure.pk],
+    }
+
+
 # URL name → its arguments in the scene (URLs without arguments need no line).
 def the_lead(scene: Scene, name: str) -> int:
     return Lead.objects.get(plan=scene.plan, name=name).pk
@@ -277,6 +294,11 @@ ARGUMENTS = {
     "owner-settings": plan_slug,
     "owner-structure": plan_slug,
     "owner-leads": plan_slug,
+    "owner-indicator-add": plan_slug,
+    "owner-indicator-edit": lambda scene: {
+        "slug": scene.plan.slug,
+        "pk": Indicator.objects.get(priority=scene.priority).pk,
+    },
     "owner-lead-merge": plan_slug,
     "owner-lead-edit": lambda scene: {"slug": scene.plan.slug, "pk": the_lead(scene, "The lead")},
     "owner-priority-add": plan_slug,
@@ -564,6 +586,14 @@ WRITES: dict[str, Write] = {
             "month": "2018-01",
             "value": "91.5",
         },
+    ),
+    "owner-indicator-add": Write(
+        effect=lambda scene: sorted(Indicator.objects.filter(priority__plan=scene.plan).values_list("name", flat=True)),
+        data=lambda scene: indicator_data(scene, "Children seen within 15 days"),
+    ),
+    "owner-indicator-edit": Write(
+        effect=lambda scene: sorted(Indicator.objects.filter(priority__plan=scene.plan).values_list("name", flat=True)),
+        data=lambda scene: indicator_data(scene, "Renamed indicator"),
     ),
     "measure-comment": Write(
         effect=lambda scene: sorted(Comment.objects.filter(measure=scene.measure).values_list("text", flat=True)),
