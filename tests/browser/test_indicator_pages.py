@@ -14,7 +14,7 @@ def test_an_owner_adds_an_indicator_ticks_the_measure_it_evidences_and_follows_t
     page = signed_in("owner")
     page.goto(f"{demo_live.url}/plans/thurrock-2017-19/")
     page.get_by_role("navigation", name="This plan").get_by_role("link", name="Indicators").click()
-    page.get_by_role("link", name="7", exact=True).click()
+    page.get_by_role("link", name="Priority 7", exact=True).click()  # the pager: "Priority 7 of 8"
     page.get_by_role("link", name="Add an indicator to priority 7").click()
 
     expect(page.get_by_role("heading", name="Add an indicator")).to_be_visible()
