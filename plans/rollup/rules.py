@@ -59,8 +59,23 @@ def counts_text(counts: Iterable[tuple[str, int]]) -> str:
     return ", ".join(f"{n} {label}" for label, n in counts)
 
 
+class Counted:
+    """The count at each level of a `distribution` (level label → ratings), highest level first, and as words."""
+
+    distribution: dict[str, int]
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        return level_counts(self.distribution)
+
+    @property
+    def counts_text(self) -> str:
+        """ "6 Completed, 3 Green, 2 Amber", highest level first."""
+        return counts_text(self.counts)
+
+
 @dataclass(frozen=True)
-class PriorityScore:
+class PriorityScore(Counted):
     number: int
     title: str
     exact: Fraction | None
@@ -75,20 +90,12 @@ class PriorityScore:
         return half_up(self.exact) if self.averaged else None
 
     @property
-    def counts(self) -> list[tuple[str, int]]:
-        return level_counts(self.distribution)
-
-    @property
-    def counts_text(self) -> str:
-        return counts_text(self.counts)
-
-    @property
     def unrated(self) -> int:
         return self.measures - self.rated
 
 
 @dataclass(frozen=True)
-class PeriodRollup:
+class PeriodRollup(Counted):
     label: str
     priorities: list[PriorityScore]
     distribution: dict[str, int]
@@ -102,15 +109,6 @@ class PeriodRollup:
     def overall(self) -> Decimal | None:
         """The mean of the priority means, half-up; None when nothing is rated or the scale is not averaged."""
         return half_up(self.exact_overall) if self.averaged else None
-
-    @property
-    def counts(self) -> list[tuple[str, int]]:
-        return level_counts(self.distribution)
-
-    @property
-    def counts_text(self) -> str:
-        """ "6 Completed, 3 Green, 2 Amber" over the whole plan, highest level first."""
-        return counts_text(self.counts)
 
     @property
     def rated(self) -> int:
