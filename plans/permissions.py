@@ -27,7 +27,8 @@ def role_in(user: Someone, plan: Plan) -> str | None:
         return Membership.Role.OWNER
     cache = user.__dict__.setdefault("_plan_roles", {})
     if plan.pk not in cache:
-        cache[plan.pk] = Membership.objects.filter(plan=plan, user=user).values_list("role", flat=True).first()
+        roles = Membership.objects.filter(plan=plan, user=user).order_by().values_list("role", flat=True)[:1]
+        cache[plan.pk] = next(iter(roles), None)  # unordered: the default ordering would join the plan to sort one row
     return cache[plan.pk]
 
 

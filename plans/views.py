@@ -66,11 +66,13 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         filterset = MeasureFilter(
             self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=all_periods
         )
-        shown_ratings = Rating.objects.filter(period__in=periods).select_related("level")
+        # Unordered (rows look their ratings up by period) and without a join to levels: the plan's levels are read.
+        shown_ratings = Rating.objects.filter(period__in=periods).order_by()
         page = Paginator(
             filterset.qs.with_path().with_overdue().prefetch_related(Prefetch("ratings", queryset=shown_ratings)),
             MEASURES_PER_PAGE,
         ).get_page(self.request.GET.get("page"))
+        levels = {level.pk: level for level in plan.scale.levels.all()}
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -87,7 +89,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
                 for period, rollup in zip(periods, rollups, strict=True)
             ],
             priorities=[
-                (priority, [row(measure, periods) for measure in rows])
+                (priority, [row(measure, periods, levels) for measure in rows])
                 for priority, rows in groupby(page.object_list, key=lambda m: m.action.outcome.priority)
             ],
         )
@@ -123,9 +125,14 @@ def summary_rows(periods, rollups, published):
     return rows
 
 
-def row(measure, periods):
-    """A measure's cells on the plan page; overdue by its latest rating in any period (the Overdue filter's rule)."""
+def row(measure, periods, levels):
+    """A measure's cells on the plan page; overdue by its latest rating in any period (the Overdue filter's rule).
+
+    Each rating is given its level from `levels` ({id: level}, the plan's, already read).
+    """
     by_period = {rating.period_id: rating for rating in measure.ratings.all()}
+    for rating in by_period.values():
+        rating.level = levels[rating.level_id]
     return {
         "measure": measure,
         "ratings": [by_period.get(period.pk) for period in periods],

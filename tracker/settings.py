@@ -94,6 +94,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the select and input widgets written in Python: the same HTML, without a
+# template include per option (plans/renderer.py).
+FORM_RENDERER = "plans.renderer.QuickRenderer"
+
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 _database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}")
 # A worker keeps its PostgreSQL connection for a minute (a new one costs a few milliseconds of the server's

@@ -24,6 +24,31 @@ def within_search_words(text: str) -> None:
         raise forms.ValidationError(f"Use {SEARCH_MAX_WORDS} words or fewer.")
 
 
+class ReadOnce(django_filters.fields.ModelChoiceIterator):
+    """A select's choices read with one ordinary query, in the order django-filter gives them.
+
+    Django reads a model choice field's rows through QuerySet.iterator(): on
+    PostgreSQL a server-side cursor (declare, fetch, close) for a plan's few
+    dozen priorities, leads or periods, five times on the plan page.
+    """
+
+    def __iter__(self):
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ReadOnce
+
+
+class ChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ChoiceField
+
+
 class MeasureFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -34,23 +59,19 @@ class MeasureFilter(django_filters.FilterSet):
         validators=[within_search_words],
         error_messages={"max_length": f"Use {SEARCH_MAX_LENGTH} characters or fewer."},
     )
-    priority = django_filters.ModelChoiceFilter(
+    priority = ChoiceFilter(
         label="Priority", field_name="action__outcome__priority", queryset=Priority.objects.none(), empty_label="All"
     )
-    lead = django_filters.ModelChoiceFilter(
-        label="Lead", field_name="leads", queryset=Lead.objects.none(), empty_label="Anyone"
-    )
-    level = django_filters.ModelChoiceFilter(
-        label="Rating", queryset=Level.objects.none(), method="rated_at", empty_label="Any"
-    )
-    period = django_filters.ModelChoiceFilter(
+    lead = ChoiceFilter(label="Lead", field_name="leads", queryset=Lead.objects.none(), empty_label="Anyone")
+    level = ChoiceFilter(label="Rating", queryset=Level.objects.none(), method="rated_at", empty_label="Any")
+    period = ChoiceFilter(
         label="Period for the rating",
         queryset=Period.objects.none(),
         method="ignore",
         empty_label="Current period",
         help_text="The period the rating filter looks at.",
     )
-    recommendation = django_filters.ModelChoiceFilter(
+    recommendation = ChoiceFilter(
         label="Answers recommendation", queryset=Recommendation.objects.none(), method="answers", empty_label="Any"
     )
     overdue = django_filters.BooleanFilter(

@@ -163,7 +163,7 @@ def save_rating(measure: Measure, period: Period, change: RatingChange, *, by: A
         read_period_statuses([period])
         _refuse_closed([period])
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
-        rating = Rating.objects.filter(measure=locked, period=period).select_related("level").first()
+        rating = Rating.objects.filter(measure=locked, period=period).select_related("level").order_by().first()
         if locked.version != change.version:
             raise Conflict(locked, rating)
         due_changed = change.due_month != locked.due_month

@@ -24,7 +24,7 @@ from plans.audit import Actor
 from plans.board.coverage import answered_by
 from plans.models import Comment, Evidence, Rating
 from plans.ratings.forms import CommentForm, EvidenceForm, RatingForm, SignOffForm, rating_initial
-from plans.ratings.my_measures import build_rows, grouped, led_by, measures_with_context
+from plans.ratings.my_measures import after_save, build_rows, grouped, led_by, measures_with_context, shown_periods
 from plans.ratings.services import Conflict, Refused, save_rating, sign_off
 from plans.ratings.timeline import last_change, measure_timeline
 
@@ -76,9 +76,16 @@ class MeasureMixin(LoginRequiredMixin):
         return self.period is not None and permissions.can_rate(self.request.user, self.measure, self.period)
 
     def current_rating(self):
-        if self.period is None:
+        return self.rating_in(self.period)
+
+    def previous_rating(self):
+        """The rating of the period before the open one, as the measure's row shows it."""
+        return self.rating_in(shown_periods(self.plan)[1])
+
+    def rating_in(self, period):
+        if period is None:
             return None
-        return next((r for r in self.measure.ratings.all() if r.period_id == self.period.pk), None)
+        return next((r for r in self.measure.ratings.all() if r.period_id == period.pk), None)
 
     def next_url(self) -> str:
         wanted = self.request.POST.get("next") or self.request.GET.get("next")
@@ -140,13 +147,13 @@ class MeasureRateView(MeasureMixin, View):
         if result.rating.status == Rating.Status.SUBMITTED:
             note = "Saved and submitted for the owner's sign-off."
         if request.htmx:
-            self.measure = get_object_or_404(measures_with_context(), pk=self.measure.pk)
+            after_save(self.measure, result.measure, result.rating)
             return render(request, "plans/ratings/_measure_row.html", {"row": self.row(), "saved": note})
         messages.success(request, f"{note} {self.measure.text[:80]}")
         return HttpResponseRedirect(self.next_url())
 
     def show_form(self, form):
-        context = self.context(form=form, previous=self.row().previous_rating)
+        context = self.context(form=form, previous=self.previous_rating())
         if self.request.htmx:
             return render(self.request, "plans/ratings/_measure_form_row.html", context)
         return render(self.request, "plans/ratings/measure_rate.html", context)
@@ -170,7 +177,7 @@ class MeasureRateView(MeasureMixin, View):
             # The same person saving from another tab or window is told so, not that "someone else" did.
             saved_by_me=last.who is not None and last.who.pk == self.request.user.pk,
             mine=form.change(),
-            previous=self.row().previous_rating,
+            previous=self.previous_rating(),
         )
         if self.request.htmx:
             return render(self.request, "plans/ratings/_measure_form_row.html", context)

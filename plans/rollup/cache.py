@@ -20,8 +20,10 @@ also expire after CACHE_SECONDS. SQLite writers commit one at a time, in order.
 The cache is Django's (CACHES; by default each process's own memory).
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -38,14 +40,35 @@ T = TypeVar("T")
 def data_version() -> tuple[int | None, ...]:
     """The newest history id of each table the aggregates read, in one query (each an index lookup)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(_newest(model) for model in VERSIONED)}")  # noqa: S608 — model tables
+        cursor.execute(_sql(connection.vendor).data_version)
         return tuple(cursor.fetchone())
 
 
-def _newest(model) -> str:
-    history = model.history.model
+@dataclass(frozen=True)
+class Statements:
+    data_version: str
+    period_versions: str  # with one %s per period id after "IN ("
+
+
+@functools.cache
+def _sql(vendor: str) -> Statements:
+    """The version queries, written once per process (reading `Model.history` builds a manager class each time)."""
     quote = connection.ops.quote_name
-    return f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)})"
+
+    def newest(model) -> str:
+        history = model.history.model
+        return f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)})"
+
+    ratings = Rating.history.model
+    structure = ", ".join(newest(model) for model in VERSIONED if model is not Rating)
+    return Statements(
+        data_version=f"SELECT {', '.join(newest(model) for model in VERSIONED)}",  # noqa: S608 — model tables
+        period_versions=(
+            f"SELECT p.id, (SELECT MAX(h.{quote(ratings._meta.pk.column)}) FROM {quote(ratings._meta.db_table)} h"
+            f" WHERE h.period_id = p.id), {structure}"
+            f" FROM {quote(Period._meta.db_table)} p WHERE p.id IN ("
+        ),  # noqa: S608 — table names from the models, ids as parameters
+    )
 
 
 def period_versions(period_ids: list[int]) -> dict[int, tuple]:
@@ -55,15 +78,7 @@ def period_versions(period_ids: list[int]) -> dict[int, tuple]:
     history row for that period, found by the (period_id, history_id) index)
     or the plan's structure does (measures moved, levels renumbered…).
     """
-    history = Rating.history.model
-    quote = connection.ops.quote_name
-    structure = ", ".join(_newest(model) for model in VERSIONED if model is not Rating)
-    placeholders = ", ".join(["%s"] * len(period_ids))
-    sql = (
-        f"SELECT p.id, (SELECT MAX(h.{quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)} h"
-        f" WHERE h.period_id = p.id), {structure}"
-        f" FROM {quote(Period._meta.db_table)} p WHERE p.id IN ({placeholders})"
-    )  # noqa: S608 — table names from the models, ids as parameters
+    sql = _sql(connection.vendor).period_versions + ", ".join(["%s"] * len(period_ids)) + ")"
     with connection.cursor() as cursor:
         cursor.execute(sql, period_ids)
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
