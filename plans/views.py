@@ -4,7 +4,6 @@ from itertools import groupby
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.views.generic import ListView, TemplateView
 
@@ -66,13 +65,10 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
         filterset = MeasureFilter(
             self.request.GET, queryset=Measure.objects.of_plan(plan), plan=plan, periods=all_periods
         )
-        # Unordered (rows look their ratings up by period) and without a join to levels: the plan's levels are read.
-        shown_ratings = Rating.objects.filter(period__in=periods).order_by()
-        page = Paginator(
-            filterset.qs.with_path().with_overdue().prefetch_related(Prefetch("ratings", queryset=shown_ratings)),
-            MEASURES_PER_PAGE,
-        ).get_page(self.request.GET.get("page"))
-        levels = {level.pk: level for level in plan.scale.levels.all()}
+        page = Paginator(filterset.qs.with_path().with_overdue(), MEASURES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        shown = shown_levels(plan, list(page.object_list), periods)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -89,7 +85,7 @@ class PlanDetailView(PlanAccessMixin, TemplateView):
                 for period, rollup in zip(periods, rollups, strict=True)
             ],
             priorities=[
-                (priority, [row(measure, periods, levels) for measure in rows])
+                (priority, [row(measure, periods, shown[measure.pk]) for measure in rows])
                 for priority, rows in groupby(page.object_list, key=lambda m: m.action.outcome.priority)
             ],
         )
@@ -125,16 +121,27 @@ def summary_rows(periods, rollups, published):
     return rows
 
 
+def shown_levels(plan, measures, periods) -> dict[int, dict[int, object]]:
+    """{measure id: {period id: the level it was rated at}} for the measures and periods shown, in one query.
+
+    Read as ids and matched to the plan's levels (already read with the plan): a page of two hundred
+    measures by six periods would otherwise build over a thousand Rating and Level instances to show a colour.
+    """
+    levels = {level.pk: level for level in plan.scale.levels.all()}
+    shown: dict[int, dict[int, object]] = {measure.pk: {} for measure in measures}
+    rows = Rating.objects.filter(measure_id__in=list(shown), period__in=periods).order_by()
+    for measure_id, period_id, level_id in rows.values_list("measure_id", "period_id", "level_id"):
+        shown[measure_id][period_id] = levels[level_id]
+    return shown
+
+
 def row(measure, periods, levels):
     """A measure's cells on the plan page; overdue by its latest rating in any period (the Overdue filter's rule).
 
-    Each rating is given its level from `levels` ({id: level}, the plan's, already read).
+    `levels`: {period id: level} of the measure's ratings (shown_levels).
     """
-    by_period = {rating.period_id: rating for rating in measure.ratings.all()}
-    for rating in by_period.values():
-        rating.level = levels[rating.level_id]
     return {
         "measure": measure,
-        "ratings": [by_period.get(period.pk) for period in periods],
+        "levels": [levels.get(period.pk) for period in periods],
         "overdue": measure.is_overdue,
     }

@@ -332,7 +332,7 @@ def plan_page_rows(state, measures=None) -> dict:
     for measure in state.measures if measures is None else measures:
         priority = measure.action.outcome.priority
         by_priority.setdefault(priority.pk, (priority, []))[1].append(
-            {"measure": measure, "ratings": [state.rating(measure, p) for p in periods]}
+            {"measure": measure, "levels": [getattr(state.rating(measure, p), "level", None) for p in periods]}
         )
     return {
         "periods": periods,

@@ -25,11 +25,14 @@ def within_search_words(text: str) -> None:
 
 
 class ReadOnce(django_filters.fields.ModelChoiceIterator):
-    """A select's choices read with one ordinary query, in the order django-filter gives them.
+    """A select's choices: the rows the page has read already, else one ordinary query.
 
     Django reads a model choice field's rows through QuerySet.iterator(): on
     PostgreSQL a server-side cursor (declare, fetch, close) for a plan's few
-    dozen priorities, leads or periods, five times on the plan page.
+    dozen priorities, leads or periods, five times on the plan page, two of
+    them for periods and levels the page has in hand. Choices come in the
+    order django-filter gives them; a chosen value is still checked against
+    the queryset.
     """
 
     def __iter__(self):
@@ -37,12 +40,16 @@ class ReadOnce(django_filters.fields.ModelChoiceIterator):
             yield (self.field.null_value, self.field.null_label)
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.queryset if self.field.rows is None else self.field.rows:
             yield self.choice(obj)
 
 
 class ChoiceField(django_filters.fields.ModelChoiceField):
     iterator = ReadOnce
+
+    def __init__(self, *args, rows: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows  # the queryset's rows, in its order, when they were read already
 
 
 class ChoiceFilter(django_filters.ModelChoiceFilter):
@@ -99,7 +106,9 @@ class MeasureFilter(django_filters.FilterSet):
         filters["priority"].queryset = plan.priorities.all()
         filters["lead"].queryset = Lead.objects.filter(plan=plan, measures_led__isnull=False).distinct()
         filters["level"].queryset = plan.scale.levels.all()
+        filters["level"].extra["rows"] = list(plan.scale.levels.all())  # read with the plan (Plan.with_scale)
         filters["period"].queryset = plan.periods.all()
+        filters["period"].extra["rows"] = periods
         filters["recommendation"].queryset = Recommendation.objects.filter(inspection__plans=plan).select_related(
             "inspection"
         )

@@ -6,14 +6,18 @@ URL and six tags, about half of the page's time. Here each row is one
 format_html (everything escaped as the template escaped it).
 """
 
+from datetime import date
+from functools import lru_cache
+
 from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
-from plans.templatetags.plan_tags import measure_url, rating_cells
+from plans.templatetags.plan_tags import level_cells, measure_url
 
 register = template.Library()
 
@@ -22,7 +26,7 @@ AS_ABOVE = mark_safe('<span class="visually-hidden">(as above)</span>')
 
 @register.simple_tag
 def plan_measure_rows(rows: list[dict], plan, can_manage: bool) -> SafeString:
-    """A priority's table body on the plan page: `rows` from plans.views.row (measure, ratings, overdue).
+    """A priority's table body on the plan page: `rows` from plans.views.row (measure, levels, overdue).
 
     The outcome and action show on the first of their measures only, "(as above)" for screen readers after.
     """
@@ -52,7 +56,7 @@ def plan_measure_rows(rows: list[dict], plan, can_manage: bool) -> SafeString:
                 measure.officer_text,
                 measure.time_text,
                 due(measure, row.get("overdue", False)),
-                mark_safe(rating_cells(row["ratings"], short=False)),
+                mark_safe(level_cells(row["levels"], short=False)),
                 measure.progress_update,
             )
         )
@@ -71,7 +75,14 @@ def due(measure, overdue: bool) -> SafeString | str:
     """The due month under the Time text (and Overdue), or why none could be read from it."""
     if measure.due_month:
         badge = mark_safe('<br><strong class="overdue">Overdue</strong>') if overdue else ""
-        return format_html('<br><span class="hint">due {}</span>{}', date_format(measure.due_month, "M Y"), badge)
+        month = month_name(measure.due_month, get_language())
+        return format_html('<br><span class="hint">due {}</span>{}', month, badge)
     if measure.time_text:
         return format_html('<br><span class="hint">{}</span>', measure.due_note)
     return ""
+
+
+@lru_cache(maxsize=512)
+def month_name(month: date, language: str) -> str:
+    """ "Jan 2018": a plan's due months are a few dozen, each formatted once (per language) rather than per row."""
+    return date_format(month, "M Y")

@@ -42,8 +42,12 @@ def _rating_tag(colour: str, description: str, value: int, label: str, short: bo
 
 def rating_cells(ratings, short: bool = True) -> str:
     """A table cell per rating (short tags: the word for screen readers only; else the word shown)."""
-    cells = (rating_tag(rating.level if rating else None, short=short) for rating in ratings)
-    return "".join(f'<td class="rag">{cell}</td>' for cell in cells)
+    return level_cells((rating.level if rating else None for rating in ratings), short)
+
+
+def level_cells(levels, short: bool = True) -> str:
+    """A table cell per rating's level (None: not rated)."""
+    return "".join(f'<td class="rag">{rating_tag(level, short=short)}</td>' for level in levels)
 
 
 @register.simple_tag
