@@ -253,17 +253,17 @@ PAGES = {
     "home": Page(5),
     "home:lead": Page(10, as_user="lead"),
     "plan-list": Page(4),
-    "plan-detail": Page(19, plan_slug),
-    "plan-detail:all-periods": Page(19, plan_slug, query=lambda scene: {"periods": "all"}),
-    "plan-detail:filtered": Page(22, plan_slug, query=every_filter),
+    "plan-detail": Page(17, plan_slug),
+    "plan-detail:all-periods": Page(17, plan_slug, query=lambda scene: {"periods": "all"}),
+    "plan-detail:filtered": Page(20, plan_slug, query=every_filter),
     "my-measures": Page(9, as_user="lead"),
     "measure-detail": Page(19, the_measure),  # + the recommendations it answers (5), its indicators (1)
     "measure-detail:lead": Page(20, the_measure, as_user="lead"),
-    "measure-rate": Page(9, the_measure, as_user="lead"),
-    "measure-rate:htmx": Page(9, the_measure, as_user="lead", htmx=True),
+    "measure-rate": Page(8, the_measure, as_user="lead"),
+    "measure-rate:htmx": Page(8, the_measure, as_user="lead", htmx=True),
     "measure-rate:save": Page(
-        29, the_measure, as_user="lead", post=a_rating, htmx=True
-    ),  # history snapshots indicators
+        25, the_measure, as_user="lead", post=a_rating, htmx=True
+    ),  # history snapshots indicators; the saved row is brought up to date by one query, not reloaded
     "measure-row": Page(9, the_measure, as_user="lead", htmx=True),
     "plan-signoff": Page(5, plan_slug),
     "portfolio": Page(18),
@@ -272,7 +272,7 @@ PAGES = {
     "board-dashboard": Page(22, plan_slug),
     "board-dashboard:as-at": Page(14, plan_slug, query=lambda scene: {"as_at": timezone.localdate().isoformat()}),
     "board-pack": Page(30, plan_slug),
-    "board-pack-xlsx": Page(30, plan_slug),
+    "board-pack-xlsx": Page(29, plan_slug),
     "board-coverage": Page(23, plan_slug),  # +2, as the dashboard: the headline period
     "board-evidence": Page(16, lambda scene: {"slug": scene.plan.slug, "pk": scene.recommendation.pk}),  # + evidence
     "board-indicators": Page(10, lambda scene: {"slug": scene.plan.slug, "number": 1}),  # + measures evidenced

@@ -87,7 +87,7 @@ def test_the_rating_request_writes_only_inside_its_one_transaction(
 ):
     client.force_login(smurphy)
     data = rating_data(thurrock, murphy_measure, 3, "Saved in one go.")
-    with CaptureQueriesContext(connection) as context, django_assert_max_num_queries(29):
+    with CaptureQueriesContext(connection) as context, django_assert_max_num_queries(25):
         response = client.post(reverse("measure-rate", args=[murphy_measure.pk]), data, HTTP_HX_REQUEST="true")
     assert "Saved." in response.content.decode()
     sql = statements(context)

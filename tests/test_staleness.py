@@ -3,6 +3,9 @@ rating in memory, and the portfolio counts as stale exactly the measures the das
 
 import random
 
+import pytest
+
+from plans.board import staleness
 from plans.board.challenges import find_challenges
 from plans.board.staleness import last_updates, stale_counts
 from plans.board.state import load_state
@@ -34,7 +37,17 @@ def scrambled_plan(seed: int):
     return plan
 
 
-def test_the_last_update_from_the_database_is_the_walks_for_every_measure_and_period(db):
+@pytest.mark.parametrize(
+    ("recent", "most_named"),
+    [(staleness.RECENT, staleness.MOST_NAMED), (1, staleness.MOST_NAMED), (2, 0), (7, 3)],
+    ids=["as configured", "every measure named", "every measure walked", "a long recent window"],
+)
+def test_the_last_update_from_the_database_is_the_walks_for_every_measure_and_period(
+    db, monkeypatch, recent, most_named
+):
+    """Whether a measure settles from its recent ratings or its whole history is walked, the answer is the walk's."""
+    monkeypatch.setattr(staleness, "RECENT", recent)
+    monkeypatch.setattr(staleness, "MOST_NAMED", most_named)
     for seed in range(3):
         plan = scrambled_plan(seed)
         full = load_state(plan)

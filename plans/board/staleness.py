@@ -9,14 +9,14 @@ rating counts as an update. A removed measure is never stale. The dashboard's
 and the pack's "Not updated for N periods (stale since …)" challenges and the
 portfolio's Stale count both ask `is_stale`.
 
-When each measure was last updated is read from the database in one windowed
-query (LAG over each measure's ratings in period order; SQLite 3.25+ and
-PostgreSQL both have window functions), for one plan or many at once. The
-answer for the periods before the one asked about is kept until one of their
-ratings changes (plans.rollup.cache); the asked-for period's own ratings, the
-open one's while leads are rating, are compared with it afresh. A plan as it
-stood at a past moment (plans.board.as_at) holds every rating in memory and
-walks them instead (`last_update_in_memory`); tests check the two agree.
+When each measure was last updated is read from the database for one plan or
+many at once: the ratings of the last few periods settle most measures (a
+change between two of them is the last update), and the rest have their whole
+history walked by one windowed query (LAG over each measure's ratings in
+period order; SQLite 3.25+ and PostgreSQL both have window functions). A plan
+as it stood at a past moment (plans.board.as_at) holds every rating in memory
+and walks them instead (`last_update_in_memory`); tests check the two agree,
+however the measures divide between settled and walked.
 """
 
 from collections import defaultdict
@@ -26,7 +26,6 @@ from typing import NamedTuple
 from django.db import connection
 
 from plans.models import Measure, Period, Rating
-from plans.rollup.cache import cached, period_versions
 
 STALE_AFTER = 2  # periods without an update
 
@@ -57,27 +56,53 @@ def last_updates(period: Period) -> dict[int, int]:
 
 def latest_in(periods: Iterable[Period]) -> dict[int, Latest]:
     """Each rated measure's Latest up to its plan's period in `periods` (one period per plan, as many plans as
-    wanted), in a fixed number of queries."""
+    wanted), in a fixed number of queries.
+
+    Most measures settle from the ratings of the last RECENT periods alone: a change between two of them is
+    the last update, whatever came before. Only the others (unchanged or unrated over those periods, or first
+    rated there) need their whole history, read for them alone by the windowed query: on an empty cache the
+    dashboard's plan of 36 periods no longer walks all 36,000 of its ratings, nor the portfolio ten times that.
+    """
     periods = list(periods)
     if not periods:
         return {}
-    upto = {period.plan_id: period.order for period in periods}
-    before: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for plan_id, pk, order in Period.objects.filter(plan_id__in=list(upto)).values_list("plan_id", "pk", "order"):
-        if order < upto[plan_id]:
-            before[plan_id].append((pk, order))
-    result = latest_upto(
-        {plan_id: max(order for _pk, order in found) for plan_id, found in before.items()},
-        [pk for found in before.values() for pk, _order in found],
-    )
-    result = dict(result)
-    orders = {period.pk: period.order for period in periods}
-    rated = Rating.objects.filter(period_id__in=list(orders)).order_by()
+    asked = {period.plan_id: period for period in periods}
+    recent: dict[int, int] = {}  # period id → order: each plan's last RECENT periods up to the asked one
+    by_plan: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for plan_id, pk, order in Period.objects.filter(plan_id__in=list(asked)).values_list("plan_id", "pk", "order"):
+        if order <= asked[plan_id].order:
+            by_plan[plan_id].append((order, pk))
+    for found in by_plan.values():
+        recent.update((pk, order) for order, pk in sorted(found)[-RECENT:])
+    walks: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    rated = Rating.objects.filter(period_id__in=list(recent)).order_by()
     for measure_id, period_id, level_id, update in rated.values_list("measure_id", "period_id", "level_id", "update"):
-        previous = result.get(measure_id)
-        updated = previous is None or level_id != previous.level_id or bool(update and update != previous.update)
-        result[measure_id] = Latest(orders[period_id] if updated else previous.updated, level_id, update)
+        walks[measure_id].append((recent[period_id], level_id, update))
+    result: dict[int, Latest] = {}
+    for measure_id, walk in walks.items():
+        if (settled := _settled(sorted(walk))) is not None:
+            result[measure_id] = settled
+    in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=list(asked)).order_by()
+    unsettled = [pk for pk in in_plans.values_list("pk", flat=True) if pk not in result]
+    result.update(_latest_upto({plan_id: period.order for plan_id, period in asked.items()}, unsettled))
     return result
+
+
+RECENT = 3  # periods read for every measure; most settle within them
+MOST_NAMED = 5000  # unsettled measures named in the windowed query; beyond that it walks every measure
+
+
+def _settled(walk: list[tuple[int, int, str]]) -> Latest | None:
+    """Latest from a measure's ratings in the recent periods (order, level, update; oldest first), if they
+    decide it: the last change between two of them. None when its last update may lie further back."""
+    updated = None
+    for (_order, level_id, update), (order, later_level, later_update) in zip(walk, walk[1:], strict=False):
+        if later_level != level_id or (later_update and later_update != update):
+            updated = order
+    if updated is None:
+        return None
+    _order, level_id, update = walk[-1]
+    return Latest(updated, level_id, update)
 
 
 def stale_counts(current: dict[int, Period], previous: dict[int, Period | None]) -> dict[int, int]:
@@ -111,23 +136,17 @@ def last_update_in_memory(ratings: list, orders: list[int]) -> int | None:
     return last
 
 
-def latest_upto(upto: dict[int, int], period_ids: list[int]) -> dict[int, Latest]:
-    """Each measure's Latest over its plan's periods up to the order `upto[plan id]` (`period_ids` are those
-    periods), cached under their versions."""
-    if not upto:
-        return {}
-    return cached(
-        "latest_upto",
-        tuple(sorted(upto.items())),
-        lambda: _latest_upto(upto),
-        version=lambda: sorted(period_versions(period_ids).items()),
-    )
-
-
-def _latest_upto(upto: dict[int, int]) -> dict[int, Latest]:
+def _latest_upto(upto: dict[int, int], measure_ids: list[int]) -> dict[int, Latest]:
+    """Latest of each of `measure_ids` over its plan's periods up to the order `upto[plan id]`, walking every
+    rating of theirs with LAG in one windowed query (SQLite 3.25+ and PostgreSQL)."""
+    if not measure_ids:
+        measure_ids = [0]  # no measure has id 0: the query still runs, so the count stays what it is
     rating, periods = Rating._meta.db_table, Period._meta.db_table
     limits = " ".join(["WHEN %s THEN %s"] * len(upto))
     plans = ", ".join(["%s"] * len(upto))
+    if len(measure_ids) > MOST_NAMED:
+        measure_ids = []  # walk every measure of the plans rather than name thousands (SQLite's limit is 32,766)
+    measures = f"AND r.measure_id IN ({', '.join(['%s'] * len(measure_ids))})" if measure_ids else ""
     sql = f"""
         SELECT measure_id,
                MAX(CASE WHEN previous_level IS NULL
@@ -142,12 +161,12 @@ def _latest_upto(upto: dict[int, int]) -> dict[int, Latest]:
                    LAG(r."update") OVER by_measure AS previous_note,
                    ROW_NUMBER() OVER (PARTITION BY r.measure_id ORDER BY p."order" DESC) AS newest
             FROM {rating} r JOIN {periods} p ON p.id = r.period_id
-            WHERE p.plan_id IN ({plans}) AND p."order" <= CASE p.plan_id {limits} END
+            WHERE p.plan_id IN ({plans}) AND p."order" <= CASE p.plan_id {limits} END {measures}
             WINDOW by_measure AS (PARTITION BY r.measure_id ORDER BY p."order")
         ) ratings_in_order
         GROUP BY measure_id
     """  # noqa: S608 — table names from the models, values as parameters
-    params = [*upto, *(value for pair in upto.items() for value in pair)]
+    params = [*upto, *(value for pair in upto.items() for value in pair), *measure_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Latest(*row[1:]) for row in cursor.fetchall()}
