@@ -24,7 +24,8 @@ def escape_cell(value: object) -> object:
 
 
 def escape_row(values: Iterable[object]) -> list[object]:
-    return [escape_cell(value) for value in values]
+    """escape_cell of each value, without a call per cell (a 36,000-rating download has 400,000 cells)."""
+    return ["" if value is None else "'" + value if needs_escaping(value) else value for value in values]
 
 
 ROWS_PER_CHUNK = 500  # a download is sent in pieces of this many rows: few writes, memory flat in the rows

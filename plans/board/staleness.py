@@ -61,40 +61,54 @@ def latest_in(periods: Iterable[Period]) -> dict[int, Latest]:
     Most measures settle from the ratings of the last RECENT periods alone: a change between two of them is
     the last update, whatever came before. Only the others (unchanged or unrated over those periods, or first
     rated there) need their whole history, read for them alone by the windowed query: on an empty cache the
-    dashboard's plan of 36 periods no longer walks all 36,000 of its ratings, nor the portfolio ten times that.
+    dashboard's plan of 36 periods no longer walks all 36,000 of its ratings.
     """
     periods = list(periods)
     if not periods:
         return {}
-    asked = {period.plan_id: period for period in periods}
-    recent: dict[int, int] = {}  # period id → order: each plan's last RECENT periods up to the asked one
-    by_plan: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for plan_id, pk, order in Period.objects.filter(plan_id__in=list(asked)).values_list("plan_id", "pk", "order"):
-        if order <= asked[plan_id].order:
-            by_plan[plan_id].append((order, pk))
-    for found in by_plan.values():
-        recent.update((pk, order) for order, pk in sorted(found)[-RECENT:])
-    walks: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    rated = Rating.objects.filter(period_id__in=list(recent)).order_by()
-    for measure_id, period_id, level_id, update in rated.values_list("measure_id", "period_id", "level_id", "update"):
-        walks[measure_id].append((recent[period_id], level_id, update))
+    walks, _oldest = _recent(periods)
     result: dict[int, Latest] = {}
     for measure_id, walk in walks.items():
-        if (settled := _settled(sorted(walk))) is not None:
+        if (settled := _settled(walk)) is not None:
             result[measure_id] = settled
-    in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=list(asked)).order_by()
-    unsettled = [pk for pk in in_plans.values_list("pk", flat=True) if pk not in result]
-    result.update(_latest_upto({plan_id: period.order for plan_id, period in asked.items()}, unsettled))
+    in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=[p.plan_id for p in periods])
+    unsettled = [pk for pk in in_plans.order_by().values_list("pk", flat=True) if pk not in result]
+    result.update(_latest_upto({period.plan_id: period.order for period in periods}, unsettled))
     return result
 
 
 RECENT = 3  # periods read for every measure; most settle within them
 MOST_NAMED = 5000  # unsettled measures named in the windowed query; beyond that it walks every measure
 
+Walk = list[tuple[int, int, str]]  # a measure's ratings as (period order, level id, update), oldest first
 
-def _settled(walk: list[tuple[int, int, str]]) -> Latest | None:
-    """Latest from a measure's ratings in the recent periods (order, level, update; oldest first), if they
-    decide it: the last change between two of them. None when its last update may lie further back."""
+
+def _recent(periods: list[Period]) -> tuple[dict[int, Walk], dict[int, int]]:
+    """({measure id: its ratings in its plan's last RECENT periods up to the one in `periods`}, {plan id: the
+    order of the oldest of those periods}), in two queries."""
+    asked = {period.plan_id: period for period in periods}
+    by_plan: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for plan_id, pk, order in Period.objects.filter(plan_id__in=list(asked)).values_list("plan_id", "pk", "order"):
+        if order <= asked[plan_id].order:
+            by_plan[plan_id].append((order, pk))
+    recent: dict[int, int] = {}  # period id → order
+    oldest: dict[int, int] = {}
+    for plan_id, found in by_plan.items():
+        kept = sorted(found)[-RECENT:]
+        recent.update((pk, order) for order, pk in kept)
+        oldest[plan_id] = kept[0][0]
+    walks: dict[int, Walk] = defaultdict(list)
+    rated = Rating.objects.filter(period_id__in=list(recent)).order_by()
+    for measure_id, period_id, level_id, update in rated.values_list("measure_id", "period_id", "level_id", "update"):
+        walks[measure_id].append((recent[period_id], level_id, update))
+    for walk in walks.values():
+        walk.sort()
+    return walks, oldest
+
+
+def _settled(walk: Walk) -> Latest | None:
+    """Latest from a measure's ratings in the recent periods (oldest first), if they decide it: the last change
+    between two of them. None when its last update may lie further back."""
     updated = None
     for (_order, level_id, update), (order, later_level, later_update) in zip(walk, walk[1:], strict=False):
         if later_level != level_id or (later_update and later_update != update):
@@ -108,15 +122,33 @@ def _settled(walk: list[tuple[int, int, str]]) -> Latest | None:
 def stale_counts(current: dict[int, Period], previous: dict[int, Period | None]) -> dict[int, int]:
     """{plan id: its measures stale in its current period}, for many plans in a fixed number of queries.
 
-    current / previous: {plan id: the plan's current period / the one before it}.
+    current / previous: {plan id: the plan's current period / the one before it}. A measure unchanged over
+    the recent periods since the oldest of them (or not rated in them at all) was last updated no later than
+    that oldest period: when that is before `previous` it is stale without walking back further. Only the
+    rest of the unsettled measures (first rated within the recent periods) have their history walked.
     """
-    latest = latest_in(current.values())
+    if not current:
+        return {}
+    walks, oldest = _recent(list(current.values()))
     counts: dict[int, int] = defaultdict(int)
+    unknown: dict[int, int] = {}  # measure id → plan id
     in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=list(current)).in_plan()
     for pk, plan_id in in_plans.values_list("pk", "action__outcome__priority__plan_id").order_by():
-        if is_stale(latest[pk].updated if pk in latest else None, previous.get(plan_id)):
-            counts[plan_id] += 1
-    return counts
+        before = previous.get(plan_id)
+        walk = walks.get(pk)
+        settled = _settled(walk) if walk else None
+        if settled is not None:
+            stale = is_stale(settled.updated, before)
+        elif before is not None and oldest[plan_id] < before.order and (not walk or walk[0][0] == oldest[plan_id]):
+            stale = True  # last updated (if ever) no later than the oldest recent period: before `before`
+        else:
+            unknown[pk] = plan_id
+            continue
+        counts[plan_id] += stale
+    walked = _latest_upto({plan_id: period.order for plan_id, period in current.items()}, list(unknown))
+    for pk, plan_id in unknown.items():
+        counts[plan_id] += is_stale(walked[pk].updated if pk in walked else None, previous.get(plan_id))
+    return {plan_id: n for plan_id, n in counts.items() if n}
 
 
 def last_update_in_memory(ratings: list, orders: list[int]) -> int | None:

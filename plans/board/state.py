@@ -144,6 +144,7 @@ def load_state(
     periods: list[Period] | None = None,
     rated: Iterable[Period | None] | None = None,
     upto: Period | None = None,
+    rollups: list[rollup.PeriodRollup] | None = None,
 ) -> PlanState:
     """The plan as it stands now: a constant number of queries whatever its size.
 
@@ -152,6 +153,7 @@ def load_state(
     pack shows six; a 36-period plan has six times more), None for every
     period. With `rated`, `upto` is the period whose challenges will be asked
     for: when each measure was last updated up to it comes from the database.
+    `rollups`: the plan_rollup of `periods` if the caller has it.
     """
     periods = list(plan.periods.all()) if periods is None else periods
     levels = list(plan.scale.levels.all())
@@ -172,7 +174,7 @@ def load_state(
         levels=levels,
         measures=measures,
         ratings=ratings,
-        rollups=plan_rollup(plan, periods),
+        rollups=plan_rollup(plan, periods) if rollups is None else rollups,
         published=published_figures(plan),
         indicators=linked_indicators(action__outcome__priority__plan=plan),
         latest=latest_in([upto]) if rated is not None and upto is not None else None,
@@ -192,14 +194,22 @@ def default_periods(plan: Plan, periods: list[Period]) -> tuple[Period | None, P
 
 
 def headline_periods(
-    plan: Plan, periods: list[Period], state: "PlanState | None" = None
+    plan: Plan, periods: list[Period], state: "PlanState | None" = None, rollups: "list | None" = None
 ) -> tuple[Period | None, Period | None]:
-    """The period the board's pages default to (Plan.headline_period) and the one before it; from a state already
-    read (as at a past moment) its rollups say what was rated, else two small queries do."""
+    """The period the board's pages default to (Plan.headline_period) and the one before it.
+
+    What was rated in each period comes from the rollups: a state's (as at a past moment), those given, else
+    the plan's (plan_rollup, counted once per period until its ratings change) — never a count of every
+    rating of the plan on each request.
+    """
+    if state is not None:
+        rollups = state.rollups
+    elif rollups is None:
+        rollups = plan_rollup(plan, periods)
     rated = measures = None
-    if state is not None and state.rollups:
-        rated = {p.pk: r.rated for p, r in zip(state.periods, state.rollups, strict=True)}
-        measures = state.rollups[0].measures
+    if rollups:
+        rated = {p.pk: r.rated for p, r in zip(periods if state is None else state.periods, rollups, strict=True)}
+        measures = rollups[0].measures
     current = plan.headline_period(periods, rated, measures)
     return plan.previous_period(current, periods), current
 

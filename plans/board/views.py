@@ -36,6 +36,7 @@ from plans.board.state import (
 )
 from plans.models import BoardPackSnapshot, IndicatorValue, Measure, PackRender, Period, Recommendation
 from plans.query import cleaned
+from plans.rollup.plan import plan_rollup
 from plans.views import MEASURES_PER_PAGE, recent_periods
 
 
@@ -55,7 +56,8 @@ class ComparisonMixin(PlanAccessMixin):
         as_at = read_as_at(request)
         state = load_state_as_at(self.plan, as_at.moment) if as_at else None
         periods = state.periods if state else list(self.plan.periods.all())
-        previous, current = headline_periods(self.plan, periods, state)
+        rollups = None if state else plan_rollup(self.plan, periods)
+        previous, current = headline_periods(self.plan, periods, state, rollups)
         for name in ("previous", "current"):
             label = request.GET.get(name)
             if label:
@@ -68,7 +70,7 @@ class ComparisonMixin(PlanAccessMixin):
                     current = chosen
         if state is None:  # live: read the ratings of the compared periods only
             rated = compared_periods(self.plan, periods, previous, current)
-            state = load_state(self.plan, periods, rated=rated, upto=current)
+            state = load_state(self.plan, periods, rated=rated, upto=current, rollups=rollups)
         return compare(state, previous, current), as_at
 
 
@@ -210,8 +212,9 @@ class CoverageView(PlanAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         periods = list(self.plan.periods.all())
         label = self.request.GET.get("period")
-        period = period_labelled(periods, label) or headline_periods(self.plan, periods)[1]
-        state = load_state(self.plan, periods, rated=[period])
+        rollups = plan_rollup(self.plan, periods)
+        period = period_labelled(periods, label) or headline_periods(self.plan, periods, rollups=rollups)[1]
+        state = load_state(self.plan, periods, rated=[period], rollups=rollups)
         coverage = plan_coverage(state, period)
         context.update(
             coverage=coverage,
