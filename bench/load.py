@@ -18,7 +18,10 @@ database against what the managers were told (tests/concurrency.py): every
 accepted save is in the database and once in history by its user, every
 refused one is nowhere; and a last line, "verdict: MET" or "verdict: NOT MET"
 with what missed, against the goals: 0 errors, 0 lost updates, p95 under
-300 ms for every kind of request.
+300 ms for every kind of request. Above the table, a machine check: how long
+a fixed loop of plain Python took just before and just after the run (on a
+shared host a slower "after" means other work took the CPU meanwhile, and
+the run's figures say less).
 
     python bench/load.py                                    # 50 managers, 10 board members, 60 s, 4 workers
     python bench/load.py --seconds 120 --workers 8 --think 0.5
@@ -379,6 +382,16 @@ def report(tally: Tally, seconds: float, problems: list, args) -> None:
     print(verdict(p95, errors, len(problems)))
 
 
+def machine_check() -> float:
+    """Milliseconds a fixed loop of plain Python takes: the same figure before and after a run says the machine
+    ran at one speed throughout; a larger one, that something else (another guest on the host) took the CPU."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(2_000_000):
+        total += n
+    return (time.perf_counter() - started) * 1000
+
+
 def warm_up(browser: Browser, load_plan: str, workers: int) -> None:
     """Untimed: each gunicorn worker loads its code and compiles its templates before the clock starts."""
     for port in browser.connections:
@@ -429,6 +442,7 @@ def main() -> None:
         print("Signing in…", flush=True)
         browsers = signed_in(ports if args.hosts > 1 else args.port, [*scene.managers, *scene.board])
         warm_up(browsers[scene.board[0]], scene.load_plan, args.workers)
+        checks = [machine_check()]
         print(f"Running for {args.seconds:.0f} s…", flush=True)
         run = Run(tally, time.monotonic() + args.seconds, args.think)
         threads = [
@@ -444,6 +458,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        checks.append(machine_check())
     finally:
         for server in servers:
             server.terminate()
@@ -452,6 +467,7 @@ def main() -> None:
 
     outcome = Outcome(0, 0, scene.measure_ids, tally.accepted, tally.refused, history_before=scene.history_before)
     problems = versions_problems(outcome) + history_problems(outcome)
+    print(f"\nmachine check: a fixed loop took {checks[0]:.0f} ms before the run and {checks[1]:.0f} ms after it")
     report(tally, elapsed, problems, args)
     errors = sum(len(messages) for messages in tally.errors.values())
     sys.exit(1 if problems or errors else 0)

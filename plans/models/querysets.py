@@ -131,7 +131,10 @@ class RatingQuerySet(models.QuerySet):
     def latest_per_measure(self, field: str, upto: "Period | None" = None) -> Subquery:
         """`field` of the measure's latest rating (the last period it was rated in, up to the period `upto`
         when given), to annotate measures with. The one "latest rating of a measure"."""
-        ratings = self.filter(measure=OuterRef("pk"))
+        # Within the measure's own plan (where its ratings are), so that the database walks the plan's periods
+        # newest first and looks each one's rating up by (measure, period), stopping at the first: joining
+        # every rating of the measure to its period to sort them took PostgreSQL 0.09 ms a measure.
+        ratings = self.filter(measure=OuterRef("pk"), period__plan_id=OuterRef("action__outcome__priority__plan_id"))
         if upto is not None:
             ratings = ratings.filter(period__plan_id=upto.plan_id, period__order__lte=upto.order)
         return Subquery(ratings.order_by("-period__order").values(field)[:1])
