@@ -26,6 +26,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from plans.models import Measure, Period, Rating
+from plans.rollup.cache import cached, period_versions
 
 STALE_AFTER = 2  # periods without an update
 
@@ -66,15 +67,20 @@ def latest_in(periods: Iterable[Period]) -> dict[int, Latest]:
     periods = list(periods)
     if not periods:
         return {}
-    walks, _oldest = _recent(periods)
+    walks, _oldest, period_ids = _recent(periods)
     result: dict[int, Latest] = {}
     for measure_id, walk in walks.items():
         if (settled := _settled(walk)) is not None:
             result[measure_id] = settled
-    in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=[p.plan_id for p in periods])
-    unsettled = [pk for pk in in_plans.order_by().values_list("pk", flat=True) if pk not in result]
-    result.update(_latest_upto({period.plan_id: period.order for period in periods}, unsettled))
-    return result
+    upto = {period.plan_id: period.order for period in periods}
+    settled = sorted(result)
+    walked = cached(
+        "latest_upto",
+        (tuple(sorted(upto.items())), tuple(settled)),
+        lambda: _latest_upto(upto, but=settled),
+        version=lambda: sorted(period_versions(period_ids).items()),
+    )
+    return walked | result  # the settled measures' own answer, should the walk have taken them too
 
 
 RECENT = 3  # periods read for every measure; most settle within them
@@ -83,9 +89,9 @@ MOST_NAMED = 5000  # unsettled measures named in the windowed query; beyond that
 Walk = list[tuple[int, int, str]]  # a measure's ratings as (period order, level id, update), oldest first
 
 
-def _recent(periods: list[Period]) -> tuple[dict[int, Walk], dict[int, int]]:
+def _recent(periods: list[Period]) -> tuple[dict[int, Walk], dict[int, int], list[int]]:
     """({measure id: its ratings in its plan's last RECENT periods up to the one in `periods`}, {plan id: the
-    order of the oldest of those periods}), in two queries."""
+    order of the oldest of those periods}, the ids of every period up to the ones in `periods`), in two queries."""
     asked = {period.plan_id: period for period in periods}
     by_plan: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for plan_id, pk, order in Period.objects.filter(plan_id__in=list(asked)).values_list("plan_id", "pk", "order"):
@@ -97,13 +103,14 @@ def _recent(periods: list[Period]) -> tuple[dict[int, Walk], dict[int, int]]:
         kept = sorted(found)[-RECENT:]
         recent.update((pk, order) for order, pk in kept)
         oldest[plan_id] = kept[0][0]
+    upto_ids = [pk for found in by_plan.values() for _order, pk in found]
     walks: dict[int, Walk] = defaultdict(list)
     rated = Rating.objects.filter(period_id__in=list(recent)).order_by()
     for measure_id, period_id, level_id, update in rated.values_list("measure_id", "period_id", "level_id", "update"):
         walks[measure_id].append((recent[period_id], level_id, update))
     for walk in walks.values():
         walk.sort()
-    return walks, oldest
+    return walks, oldest, upto_ids
 
 
 def _settled(walk: Walk) -> Latest | None:
@@ -129,7 +136,7 @@ def stale_counts(current: dict[int, Period], previous: dict[int, Period | None])
     """
     if not current:
         return {}
-    walks, oldest = _recent(list(current.values()))
+    walks, oldest, _upto_ids = _recent(list(current.values()))
     counts: dict[int, int] = defaultdict(int)
     unknown: dict[int, int] = {}  # measure id → plan id
     in_plans = Measure.objects.filter(action__outcome__priority__plan_id__in=list(current)).in_plan()
@@ -145,7 +152,7 @@ def stale_counts(current: dict[int, Period], previous: dict[int, Period | None])
             unknown[pk] = plan_id
             continue
         counts[plan_id] += stale
-    walked = _latest_upto({plan_id: period.order for plan_id, period in current.items()}, list(unknown))
+    walked = _latest_upto({plan_id: period.order for plan_id, period in current.items()}, measure_ids=list(unknown))
     for pk, plan_id in unknown.items():
         counts[plan_id] += is_stale(walked[pk].updated if pk in walked else None, previous.get(plan_id))
     return {plan_id: n for plan_id, n in counts.items() if n}
@@ -168,17 +175,22 @@ def last_update_in_memory(ratings: list, orders: list[int]) -> int | None:
     return last
 
 
-def _latest_upto(upto: dict[int, int], measure_ids: list[int]) -> dict[int, Latest]:
-    """Latest of each of `measure_ids` over its plan's periods up to the order `upto[plan id]`, walking every
-    rating of theirs with LAG in one windowed query (SQLite 3.25+ and PostgreSQL)."""
-    if not measure_ids:
+def _latest_upto(
+    upto: dict[int, int], measure_ids: list[int] | None = None, but: list[int] | None = None
+) -> dict[int, Latest]:
+    """Latest of each measure of the plans (of `measure_ids` only, or all `but` those) over its plan's periods
+    up to the order `upto[plan id]`, walking every rating of theirs with LAG in one windowed query (SQLite
+    3.25+ and PostgreSQL). Beyond MOST_NAMED ids it walks every measure of the plans (SQLite takes at most
+    32,766 parameters), which answers for those named too."""
+    if measure_ids is not None and not measure_ids:
         measure_ids = [0]  # no measure has id 0: the query still runs, so the count stays what it is
     rating, periods = Rating._meta.db_table, Period._meta.db_table
     limits = " ".join(["WHEN %s THEN %s"] * len(upto))
     plans = ", ".join(["%s"] * len(upto))
-    if len(measure_ids) > MOST_NAMED:
-        measure_ids = []  # walk every measure of the plans rather than name thousands (SQLite's limit is 32,766)
-    measures = f"AND r.measure_id IN ({', '.join(['%s'] * len(measure_ids))})" if measure_ids else ""
+    named, test = (measure_ids, "IN") if measure_ids is not None else (but or [], "NOT IN")
+    if len(named) > MOST_NAMED:
+        named = []
+    measures = f"AND r.measure_id {test} ({', '.join(['%s'] * len(named))})" if named else ""
     sql = f"""
         SELECT measure_id,
                MAX(CASE WHEN previous_level IS NULL
@@ -198,7 +210,7 @@ def _latest_upto(upto: dict[int, int], measure_ids: list[int]) -> dict[int, Late
         ) ratings_in_order
         GROUP BY measure_id
     """  # noqa: S608 — table names from the models, values as parameters
-    params = [*upto, *(value for pair in upto.items() for value in pair), *measure_ids]
+    params = [*upto, *(value for pair in upto.items() for value in pair), *named]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: Latest(*row[1:]) for row in cursor.fetchall()}
