@@ -72,8 +72,9 @@ def test_as_at_1_december_2017_the_plan_page_has_no_january_ratings_or_updates(b
     assert len(rows) == 97
     labels = [p.label for p in response.context["periods"]]
     initial, january = labels.index("Initial"), labels.index("01/18")
-    assert [r["ratings"][initial].level.value if r["ratings"][initial] else None for r in rows] == fixture_ratings(0)
-    assert all(r["ratings"][january] is None for r in rows)
+    # Each row holds the level of each shown period's rating (None: not rated then).
+    assert [r["levels"][initial].value if r["levels"][initial] else None for r in rows] == fixture_ratings(0)
+    assert all(r["levels"][january] is None for r in rows)
     assert not any(r["measure"].progress_update for r in rows)  # the printed updates were written in January 2018
 
 
@@ -83,7 +84,7 @@ def test_as_at_the_end_of_january_2018_the_plan_page_reproduces_the_01_18_column
     labels = [p.label for p in context["periods"]]
     january = labels.index("01/18")
     rows = [row for _priority, rows in context["priorities"] for row in rows]
-    assert [r["ratings"][january].level.value if r["ratings"][january] else None for r in rows] == fixture_ratings(1)
+    assert [r["levels"][january].value if r["levels"][january] else None for r in rows] == fixture_ratings(1)
     assert [str(row["scores"][january]["score"]) for row in context["summary"]] == JANUARY
     assert str(context["overall"][january]["score"]) == "2.6"
     first = rows[0]["measure"]
