@@ -34,3 +34,12 @@ class PlanAccessMixin(LoginRequiredMixin):
         context["plan"] = self.plan
         context["can_manage"] = permissions.can_manage(self.request.user, self.plan)
         return context
+
+
+class StartPlanMixin(LoginRequiredMixin):
+    """Starting a plan (from an inspection or from a workbook): plan owners and staff only, 403 for others."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_start_plan(request.user):
+            raise PermissionDenied("Only plan owners and staff can start a plan.")
+        return super().dispatch(request, *args, **kwargs)

@@ -7,8 +7,7 @@ plans/owner/structure.py and plans/owner/plan_start.py.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -16,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from plans import permissions
-from plans.access import PlanAccessMixin
+from plans.access import PlanAccessMixin, StartPlanMixin
 from plans.audit import Actor
 from plans.models import Action, Measure, Outcome, Period, Priority, Rating
 from plans.owner import periods as period_rules
@@ -298,14 +296,9 @@ class MeasureFormView(StructureFormView):
 # --- A new plan from an inspection ---------------------------------------------------------------
 
 
-class NewPlanView(LoginRequiredMixin, FormView):
+class NewPlanView(StartPlanMixin, FormView):
     template_name = "plans/owner/new_plan.html"
     form_class = NewPlanForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_start_plan(request.user):
-            raise PermissionDenied("Only plan owners and staff can start a plan.")
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         plan = start_plan(self.request.user, form.cleaned_data, form.parsed)

@@ -14,15 +14,13 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
 
-from plans import permissions
+from plans.access import StartPlanMixin
 from plans.models import Inspection, Plan, Scale
 from plans.owner.forms import new_plan_slug
 from plans.spreadsheets.reader import Problem
@@ -91,16 +89,11 @@ def _preview(data: bytes, choices: dict, user) -> ImportPreview:
     )
 
 
-class NewPlanFromWorkbookView(LoginRequiredMixin, FormView):
+class NewPlanFromWorkbookView(StartPlanMixin, FormView):
     """GET: the upload form. POST with a file: the preview. POST with apply: the plan, all or nothing."""
 
     template_name = "plans/owner/new_plan_workbook.html"
     form_class = NewPlanFromWorkbookForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not permissions.can_start_plan(request.user):
-            raise PermissionDenied("Only plan owners and staff can start a plan.")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
