@@ -128,3 +128,76 @@ def test_inside_a_transaction_nothing_is_cached(small):
         transaction.set_rollback(True)
     assert len(rating_counts(first)) == len(rating_counts(second)) == 1  # counted each time
     assert plan_rollup(small.plan)[1].rated == 1  # the rolled-back rating was never counted outside
+
+
+# --- What moves the structure's version: a rating's progress update does not -----------------------------
+
+
+def rate(measure, period, value, update, due_month=None, reason=""):
+    """A lead's save through the rating form's door (plans.ratings.services.save_rating)."""
+    from plans.audit import WEB, Actor
+    from plans.ratings.services import RatingChange, save_rating
+
+    measure.refresh_from_db()
+    change = RatingChange(
+        level(period.plan, value), update, reason, due_month or measure.due_month, version=measure.version
+    )
+    return save_rating(measure, period, change, by=Actor(system_user(), WEB))
+
+
+def test_a_rating_saved_with_a_progress_update_recounts_its_period_only(small):
+    """The save writes a history row of the measure (its progress update): the other periods stay counted."""
+    plan_rollup(small.plan)
+    history = small.nobody.history.count()
+    rate(small.nobody, small.p2, 3, "Panel met in May")
+    assert small.nobody.history.count() == history + 1  # the update is on the measure's record
+    rollups, sql = queries(lambda: plan_rollup(small.plan))
+    (count,) = rating_counts(sql)
+    assert f'"plans_rating"."period_id" IN ({small.p2.pk})' in count
+    assert [r.rated for r in rollups] == [2, 2]
+
+
+def test_a_due_month_moved_with_a_rating_shows_in_the_portfolio(small):
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.overdue == 1  # late: due January 2020
+    rate(small.late, small.p2, 1, "Recruitment paused", due_month=date(2099, 1, 1), reason="Budget freeze")
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.overdue == 0
+
+
+def test_a_measure_removed_is_no_longer_overdue_in_the_portfolio(small):
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.overdue == 1  # late
+    small.late.removed = True
+    small.late.save()
+    (summary,) = portfolio.summarise([small.plan], TODAY)
+    assert summary.overdue == 0
+
+
+def test_a_measure_moved_by_an_instance_read_before_is_counted_where_it_went(small):
+    """The history row compares with the values the instance was read with: a second save of it too."""
+    measure = type(small.nobody).objects.get(pk=small.nobody.pk)
+    measure.progress_update = "first"
+    measure.save()
+    plan_rollup(small.plan)
+    measure.action = small.late.action
+    measure.save()
+    assert [p.measures for p in plan_rollup(small.plan)[0].priorities] == [4, 1]
+
+
+def test_a_rating_in_one_plan_leaves_the_other_plans_portfolio_counts_cached(small):
+    from tests.factories import ActionFactory, MeasureFactory, PeriodFactory, PlanFactory
+
+    other = PlanFactory(slug="other", title="Other plan")
+    closed = PeriodFactory(plan=other, order=1, label="Q1", status=Period.Status.CLOSED)
+    PeriodFactory(plan=other, order=2, label="Q2", status=Period.Status.OPEN)
+    overdue = MeasureFactory(action=ActionFactory(outcome__priority__plan=other), due_month=date(2020, 1, 1))
+    Rating.objects.create(measure=overdue, period=closed, level=level(other, 2))
+    plans = [small.plan, other]
+    before = {s.plan.slug: s.overdue for s in portfolio.summarise(plans, TODAY)}
+    assert before == {"small": 1, "other": 1}
+    rate(small.late, small.p2, 4, "Vacancies filled")  # complete: no longer overdue
+    summaries, sql = queries(lambda: portfolio.summarise(plans, TODAY))
+    assert {s.plan.slug: s.overdue for s in summaries} == {"small": 0, "other": 1}
+    (overdue_query,) = [query for query in sql if "due_month" in query and "COUNT(" in query]
+    assert f"IN ({small.plan.pk})" in overdue_query  # the other plan's count came from the cache

@@ -16,3 +16,20 @@ class HistorySource(models.Model):
 
     class Meta:
         abstract = True
+
+
+class MeasureHistory(HistorySource):
+    """A measure's history row also says whether it left alone what the cached counts read (plans.rollup.cache).
+
+    A lead's rating writes a row of its measure (the progress update, the lock's
+    version) every time; were that a change of the plan's structure, every rating
+    anywhere would outdate every period's counts of every plan.
+    """
+
+    counts_unchanged = models.BooleanField(
+        default=False,
+        help_text="Nothing the counts read changed (where the measure sits, whether removed, its due month).",
+    )
+
+    class Meta:
+        abstract = True

@@ -1,14 +1,16 @@
 """A plan and its tree: Plan → Priority → Outcome → Action → Measure, rated per Period."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
-from plans.models.history import HistorySource
+from plans.models.history import HistorySource, MeasureHistory
 from plans.models.inspection import Inspection, Recommendation
 from plans.models.querysets import MeasureQuerySet, PlanQuerySet, RatingQuerySet, month_of
 from plans.models.scale import COMPLETE_COLOURS, Level, Scale
@@ -269,7 +271,7 @@ class Measure(models.Model):
 
     objects = MeasureQuerySet.as_manager()
     # `version` is the lock's counter, not plan data: a change of a rating alone moves it without a history row.
-    history = HistoricalRecords(bases=[HistorySource], m2m_fields=[leads, officers, recommendations, indicators])
+    history = HistoricalRecords(bases=[MeasureHistory], m2m_fields=[leads, officers, recommendations, indicators])
     _change_reason: str  # set before save() for simple-history to record why
 
     class Meta:
@@ -277,6 +279,31 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    # What the cached counts (plans.rollup.cache) read of a measure: where it sits, whether removed, when due.
+    COUNTED_FIELDS = ("action_id", "removed", "due_month")
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[object]) -> "Measure":
+        measure = super().from_db(db, field_names, values)
+        measure._counted_as_read = measure._counted()
+        return measure
+
+    def _counted(self) -> tuple | None:
+        """The COUNTED_FIELDS' values, None when one was not read (a deferred field)."""
+        values = self.__dict__
+        if any(name not in values for name in self.COUNTED_FIELDS):
+            return None
+        return tuple(values[name] for name in self.COUNTED_FIELDS)
+
+    def counts_unchanged(self) -> bool:
+        """Does saving it now leave the COUNTED_FIELDS as they were read (or last saved)? Not for a new measure."""
+        read = getattr(self, "_counted_as_read", None)
+        return read is not None and read == self._counted()
+
+    def counted_as_saved(self) -> None:
+        """What counts_unchanged compares with from now: the values just saved."""
+        self._counted_as_read = self._counted()
 
     def is_overdue(self, latest_level: Level | None, on: date | None = None) -> bool:
         """MeasureQuerySet.overdue's rule for one measure whose latest rating's level is already read."""
@@ -290,6 +317,16 @@ class Measure(models.Model):
         """
         owed = not rated and not self.removed and latest_colour not in COMPLETE_COLOURS
         return period is not None and owed and period.deadline_passed(on)
+
+
+@receiver(pre_create_historical_record)
+def _mark_counts_unchanged(sender: type, instance: object, history_instance: object, **kwargs: object) -> None:
+    """A measure's history row of a change that left its COUNTED_FIELDS alone says so (MeasureHistory)."""
+    if isinstance(instance, Measure):
+        history_instance.counts_unchanged = (  # type: ignore[attr-defined]
+            history_instance.history_type == "~" and instance.counts_unchanged()  # type: ignore[attr-defined]
+        )
+        instance.counted_as_saved()
 
 
 class Rating(models.Model):

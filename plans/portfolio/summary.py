@@ -27,7 +27,7 @@ from django.db.models import Count
 from plans.board import staleness
 from plans.models import Measure, Period, Plan, Rating
 from plans.rollup import rules as rollup
-from plans.rollup.cache import cached
+from plans.rollup.cache import cached_per_plan
 from plans.rollup.plans import PlanRollups, ScaleLevel, plans_rollup
 
 TREND_PERIODS = 12  # the trend: a year of monthly periods up to the current one
@@ -166,9 +166,9 @@ def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
 
 
 def overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
-    """{plan id: its overdue measures (MeasureQuerySet.overdue)}, in one grouped query; kept until plan data
-    changes (plans.rollup.cache)."""
-    return cached("overdue_counts", repr((sorted(plan_ids), today)), lambda: _overdue_counts(plan_ids, today))
+    """{plan id: its overdue measures (MeasureQuerySet.overdue)}, in one grouped query for the plans whose data
+    changed since they were last counted, the cache for the rest (plans.rollup.cache)."""
+    return cached_per_plan("overdue_counts", plan_ids, lambda ids: _overdue_counts(ids, today), lambda pk: today)
 
 
 def _overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
@@ -179,14 +179,22 @@ def _overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {row[MEASURE_PLAN]: row["n"] for row in rows}
+    counts = {row[MEASURE_PLAN]: row["n"] for row in rows}
+    return {pk: counts.get(pk, 0) for pk in plan_ids}
 
 
 def stale_counts(current: Mapping[int, Period], previous: Mapping[int, Period | None]) -> dict[int, int]:
-    """{plan id: its stale measures in its current period (plans.board.staleness)}, in a fixed number of queries;
-    kept until plan data changes (plans.rollup.cache)."""
-    key = repr(sorted((pk, period.pk, getattr(previous.get(pk), "pk", None)) for pk, period in current.items()))
-    return cached("stale_counts", key, lambda: staleness.stale_counts(dict(current), dict(previous)))
+    """{plan id: its stale measures in its current period (plans.board.staleness)}, in a fixed number of queries
+    for the plans whose data changed since they were last counted, the cache for the rest (plans.rollup.cache)."""
+
+    def count(ids: list[int]) -> dict[int, int]:
+        counts = staleness.stale_counts({pk: current[pk] for pk in ids}, {pk: previous.get(pk) for pk in ids})
+        return {pk: counts.get(pk, 0) for pk in ids}
+
+    def periods(pk: int) -> tuple[int, int | None]:
+        return current[pk].pk, getattr(previous.get(pk), "pk", None)
+
+    return cached_per_plan("stale_counts", list(current), count, periods)
 
 
 def signoff_counts(plan_ids: Iterable[int]) -> dict[int, int]:

@@ -11,9 +11,12 @@ its arguments and that version.
 Rating counts and each plan's history up to a period are versioned per period
 (the newest history row of that period's ratings, with the structural
 tables'), so while leads rate the open period only it is counted again. The
-portfolio's other counts take the global version: a rating saved anywhere
-recomputes them on the next request, which costs what it cost before there
-was a cache. On PostgreSQL history ids are handed out as transactions
+portfolio's overdue and stale counts are versioned per plan (the newest
+history row of any of its periods' ratings, with the structural tables'): a
+rating saved in one plan recounts that plan alone. A rating's save also writes
+a history row of its measure (the progress update, the lock's version); the
+structural version passes over such rows (MeasureHistory.counts_unchanged),
+as nothing counted changed. On PostgreSQL history ids are handed out as transactions
 insert, not as they commit, so a save committing just after a newer one could
 leave an entry computed without it under the newer version; entries therefore
 also expire after CACHE_SECONDS. SQLite writers commit one at a time, in order.
@@ -48,6 +51,7 @@ def data_version() -> tuple[int | None, ...]:
 class Statements:
     data_version: str
     period_versions: str  # with one %s per period id after "IN ("
+    plan_versions: str  # with one %s per plan id after "IN ("
 
 
 @functools.cache
@@ -57,16 +61,24 @@ def _sql(vendor: str) -> Statements:
 
     def newest(model) -> str:
         history = model.history.model
-        return f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)})"
+        newest = f"(SELECT MAX({quote(history._meta.pk.column)}) FROM {quote(history._meta.db_table)}"
+        if model is Measure:  # a progress update saved with a rating changes nothing counted (MeasureHistory)
+            return f"{newest} WHERE {quote('counts_unchanged')} = FALSE)"
+        return f"{newest})"
 
     ratings = Rating.history.model
     structure = ", ".join(newest(model) for model in VERSIONED if model is not Rating)
+    period_newest = (
+        f"(SELECT MAX(h.{quote(ratings._meta.pk.column)}) FROM {quote(ratings._meta.db_table)} h"
+        " WHERE h.period_id = p.id)"
+    )
+    periods = quote(Period._meta.db_table)
     return Statements(
         data_version=f"SELECT {', '.join(newest(model) for model in VERSIONED)}",  # noqa: S608 — model tables
-        period_versions=(
-            f"SELECT p.id, (SELECT MAX(h.{quote(ratings._meta.pk.column)}) FROM {quote(ratings._meta.db_table)} h"
-            f" WHERE h.period_id = p.id), {structure}"
-            f" FROM {quote(Period._meta.db_table)} p WHERE p.id IN ("
+        period_versions=f"SELECT p.id, {period_newest}, {structure} FROM {periods} p WHERE p.id IN (",  # noqa: S608
+        plan_versions=(
+            f"SELECT v.plan_id, MAX(v.newest), {structure} FROM"
+            f" (SELECT p.plan_id, {period_newest} AS newest FROM {periods} p WHERE p.plan_id IN ("
         ),  # noqa: S608 — table names from the models, ids as parameters
     )
 
@@ -84,6 +96,15 @@ def period_versions(period_ids: list[int]) -> dict[int, tuple]:
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
+def plan_versions(plan_ids: list[int]) -> dict[int, tuple]:
+    """{plan id: the newest history id of its periods' ratings, with the newest of every structural table}, in
+    one query: period_versions for a whole plan, for what depends on all its ratings (overdue, stale)."""
+    sql = _sql(connection.vendor).plan_versions + ", ".join(["%s"] * len(plan_ids)) + ")) v GROUP BY v.plan_id"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, plan_ids)
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
 def cached_per_period(name: str, period_ids: list[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
     """{period id: compute([...])[period id]}, computing only the periods whose ratings or structure changed.
 
@@ -91,14 +112,36 @@ def cached_per_period(name: str, period_ids: list[int], compute: Callable[[list[
     other 35 periods are read from the cache, and the open one is counted
     alone. `compute` must answer for every period it is given.
     """
-    if connection.in_atomic_block or not period_ids:
-        return compute(period_ids)
-    versions = period_versions(period_ids)
+    return _cached_each(name, period_ids, period_versions, compute)
+
+
+def cached_per_plan(
+    name: str,
+    plan_ids: list[int],
+    compute: Callable[[list[int]], dict[int, T]],
+    arguments: Callable[[int], Hashable] = lambda pk: None,
+) -> dict[int, T]:
+    """{plan id: compute([...])[plan id]}, computing only the plans whose ratings or structure changed
+    (plan_versions): a rating saved in one plan leaves the others' answers cached. `arguments(plan id)`: what
+    else a plan's answer depends on (the day, the periods asked about)."""
+    return _cached_each(name, plan_ids, plan_versions, compute, arguments)
+
+
+def _cached_each(
+    name: str,
+    ids: list[int],
+    versions_of: Callable[[list[int]], dict[int, tuple]],
+    compute: Callable[[list[int]], dict[int, T]],
+    arguments: Callable[[int], Hashable] = lambda pk: None,
+) -> dict[int, T]:
+    if connection.in_atomic_block or not ids:
+        return compute(ids)
+    versions = versions_of(ids)
     database = connection.settings_dict["NAME"]
-    keys = {pk: _key(name, (pk, versions.get(pk), database)) for pk in period_ids}
+    keys = {pk: _key(name, (pk, versions.get(pk), arguments(pk), database)) for pk in ids}
     found = cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in period_ids if pk not in result]
+    missing = [pk for pk in ids if pk not in result]
     if missing:
         computed = compute(missing)
         cache.set_many({keys[pk]: computed[pk] for pk in missing}, CACHE_SECONDS)

@@ -176,6 +176,8 @@ def insert_history(model, instances: list, user, reason: str, when, source: str 
     if any(dates):
         del made["history_date"]
     fields = [field for field in history._meta.concrete_fields if not field.primary_key]
+    if any(field.attname == "counts_unchanged" for field in fields):
+        made["counts_unchanged"] = False  # a row written in bulk counts as a change (MeasureHistory)
     copied = [field for field in fields if field.attname not in made]
     same = {field: made[field.attname] for field in fields if field.attname in made}
     if any(dates):
