@@ -7,6 +7,7 @@ bench's users, and prints the functions taking the most time, cumulative and own
     python bench/pages.py --full --reuse                    # once, to generate the plans
     python bench/profile_pages.py plan-detail board-dashboard portfolio board-pack
     python bench/profile_pages.py board-pack --cold --top 40
+    python bench/profile_pages.py board-pack --after-rating
 """
 
 import argparse
@@ -25,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="+", help="keys of bench/pages.py's PAGES, or 'save' for a rating save")
     parser.add_argument("--cold", action="store_true", help="empty the cache before each request")
+    parser.add_argument("--after-rating", action="store_true", help="save a rating (unprofiled) before each request")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
@@ -57,16 +59,20 @@ def main() -> None:
 
         action()  # warm-up
         profile = cProfile.Profile()
+        rate = save_a_rating(scene, clients["lead"])
         for _ in range(args.repeat):
             if args.cold:
                 cache.clear()
+            if args.after_rating:
+                rate()
             profile.enable()
             action()
             profile.disable()
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
-            print(f"===== {name} ({'cold' if args.cold else 'warm'}, {args.repeat} requests), by {order}")
+            state = "cold" if args.cold else "after a rating" if args.after_rating else "warm"
+            print(f"===== {name} ({state}, {args.repeat} requests), by {order}")
             print(out.getvalue().split("\n", 6)[-1])
 
 

@@ -7,6 +7,7 @@ WeasyPrint reads the same files from disk (no web server needed) through
 `static_url_fetcher`.
 """
 
+from collections import defaultdict
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
@@ -105,15 +106,23 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None, las
         .order_by("priority__number", "order")
     )
     by_priority = {n: list(items) for n, items in groupby(indicators, key=lambda i: i.priority.number)}
+    measures: dict[int, list] = defaultdict(list)  # priority number → its measures still in the plan, in order
+    for measure in state.measures:
+        if not measure.removed:
+            measures[measure.action.outcome.priority.number].append(measure)
+    ratings, shown_ids = state.ratings, [p.pk for p in shown]
     priorities = []
     for row in comparison.summary:
-        measures = [m for m in state.measures if m.action.outcome.priority.number == row["number"] and not m.removed]
         priorities.append(
             {
                 **row,
                 "rows": [
-                    {"measure": m, "ratings": [state.rating(m, p) for p in shown], "current": state.rating(m, period)}
-                    for m in measures
+                    {
+                        "measure": m,
+                        "ratings": [ratings.get((m.pk, pk)) for pk in shown_ids],
+                        "current": ratings.get((m.pk, period.pk)),
+                    }
+                    for m in measures[row["number"]]
                 ],
                 "indicators": indicator_rows(by_priority.get(row["number"], [])),
             }

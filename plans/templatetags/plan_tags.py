@@ -7,9 +7,11 @@ these tags, for templates that include it.
 """
 
 from functools import lru_cache
+from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -57,32 +59,98 @@ def pack_measure_rows(rows):
     Each row: the action (on its first measure only), the measure, lead, time,
     the shown periods' ratings and the update given with the current rating
     (else the measure's progress update), as the pack has always shown them.
+    Text is escaped as format_html would (html.escape), without its per-value lazy-string checks.
     """
     html, action_id = [], None
     for row in rows:
         measure = row["measure"]
-        action = Truncator(measure.action.text).words(30, truncate=" …") if measure.action_id != action_id else ""
+        action = words(measure.action.text, 30) if measure.action_id != action_id else ""
         action_id = measure.action_id
         current = row["current"]
-        update = (
-            current.update
-            if current and current.update
-            else Truncator(measure.progress_update).words(80, truncate=" …")
-        )
+        update = current.update if current and current.update else words(measure.progress_update, 80)
         html.append(
-            format_html(
-                '<tr><td class="action">{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>{}'
-                '<td class="update">{}</td></tr>',
-                action,
-                measure_url(measure.pk),
-                measure.text or "(no text)",
-                measure.lead_text,
-                measure.time_text,
-                mark_safe(rating_cells(row["ratings"])),
-                update,
-            )
+            f'<tr><td class="action">{escape(action)}</td><td><a href="{measure_url(measure.pk)}">'
+            f"{escape(measure.text or '(no text)')}</a></td><td>{escape(measure.lead_text)}</td>"
+            f"<td>{escape(measure.time_text)}</td>{rating_cells(row['ratings'])}"
+            f'<td class="update">{escape(update)}</td></tr>'
         )
     return mark_safe("\n".join(html))
+
+
+def words(text: str, most: int) -> str:
+    """Truncator(text).words(most, truncate=" …"), without building a Truncator for text already short enough."""
+    split = text.split()
+    if len(split) <= most:
+        return " ".join(split)
+    return Truncator(text).words(most, truncate=" …")
+
+
+CHALLENGE_KINDS = {"indicator": "Indicator", "overdue": "Past due", "stale": "Not updated", "jump": "Big jump"}
+
+
+@register.simple_tag
+def challenge_rows(challenges, limit, plan):
+    """The challenges table's rows (the first `limit`, all without one): built here, as the pack lists every
+    flagged measure of a plan (hundreds on a large one), each row through the template engine ~10 µs."""
+    html = []
+    for challenge in upto(challenges, limit):
+        indicator, link = challenge.indicator, ""
+        if indicator:
+            link = (
+                f' <a class="row-link" href="{_indicators_url(plan.slug, indicator.priority.number)}'
+                f'#indicator-{indicator.pk}">See the indicator<span class="visually-hidden"> {escape(indicator.name)}'
+                "</span></a>"
+            )
+        html.append(
+            f'<tr class="challenge-row challenge-row--{escape(challenge.kind)}">'
+            f'<td class="challenge__kind">{CHALLENGE_KINDS.get(challenge.kind, "Big jump")}</td>'
+            f'<td class="challenge__why">{escape(challenge.text)}{link}</td><td>{measure_ref(challenge.measure, plan)}'
+            "</td></tr>"
+        )
+    return mark_safe("\n".join(html))
+
+
+@register.simple_tag
+def movement_rows(movements, limit, plan, arrow):
+    """What moved up or down: a row per measure (its reference, the rating before, `arrow` and the one after)."""
+    return mark_safe(
+        "".join(
+            format_html(
+                '<tr><td>{}</td><td class="rag">{}</td><td class="rag"><span aria-hidden="true">{}</span> {}</td></tr>',
+                measure_ref(movement.measure, plan),
+                rating_tag(movement.before.level, short=True),
+                arrow,
+                rating_tag(movement.after.level, short=True),
+            )
+            for movement in upto(movements, limit)
+        )
+    )
+
+
+@register.simple_tag
+def measure_items(items, limit, plan, due=False):
+    """A list's items: each a measure, or a (measure, rating) pair shown with the rating's tag first and, with
+    `due`, the measure's due month after it."""
+    html = []
+    for item in upto(items, limit):
+        if isinstance(item, tuple):
+            measure, rating = item
+            tag = rating_tag(rating.level if rating else None, short=True)
+            month = format_html(' <span class="hint">due {}</span>', _month(measure.due_month)) if due else ""
+            html.append(format_html("<li>{} {}{}</li>", tag, measure_ref(measure, plan), month))
+        else:
+            html.append(format_html("<li>{}</li>", measure_ref(item, plan)))
+    return mark_safe("".join(html))
+
+
+@lru_cache(maxsize=512)
+def _month(month) -> str:
+    return date_format(month, "M Y") if month else ""
+
+
+@lru_cache(maxsize=1024)
+def _indicators_url(slug: str, number: int) -> str:
+    return reverse("board-indicators", args=[slug, number])
 
 
 @register.simple_tag
