@@ -57,3 +57,20 @@ def test_with_a_cache_shared_by_every_process_the_worker_warms_the_counts(small,
 def test_the_worker_job_warms_every_plans_counts(small):
     assert warming.warm_period_counts.call() == f"period counts of {Plan.objects.count()} plans warmed"
     assert rating_counts_of(lambda: plan_rollup(small.plan)) == []
+
+
+def test_closing_a_period_leaves_the_portfolio_counted(small):
+    """The portfolio's overdue and stale counts are warmed with the period counts: its next request counts nothing."""
+    from django.utils import timezone
+
+    from plans.portfolio.summary import summarise
+
+    close_period(small.p2)
+    with CaptureQueriesContext(connection) as captured:
+        (summary,) = summarise([small.plan], timezone.localdate())
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert [q for q in sql if '"due_month" <' in q] == []  # the overdue count
+    assert [q for q in sql if '"plans_rating"."update"' in q or "LAG(" in q] == []  # the stale count's walks
+    assert [q for q in sql if "COUNT(" in q and "'approved'" in q] == []  # the periods' rating counts
+    assert summary.current == small.p2
+    assert summary.overdue == 1  # late: due January 2020, rated 1 in P1, not rated since

@@ -49,10 +49,15 @@ def warm_period_counts() -> str:
 
 
 def warm() -> str:
-    """Every period of every plan counted into the cache: one grouped query over the periods not cached."""
+    """Every period of every plan counted into the cache (one grouped query over the periods not cached), and
+    the portfolio's overdue and stale counts of every plan (plans.portfolio.summary), as of today."""
+    from django.utils import timezone
+
     from plans.models import Plan
+    from plans.portfolio.summary import summarise
     from plans.rollup.plans import plans_rollup
 
     plans = list(Plan.objects.select_related("scale"))
     plans_rollup(plans)
+    summarise(plans, timezone.localdate())
     return f"period counts of {len(plans)} plans warmed"
