@@ -8,10 +8,13 @@ their rank (1 for the lowest id in the column) and the `updated` time of the loa
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plans.api import datasets
 from plans.api.csv_safety import ROWS_PER_CHUNK
@@ -102,3 +105,24 @@ def test_the_measures_rows_are_an_iterator_read_as_the_response_is_sent(thurrock
     assert not isinstance(table.rows, list)
     first = next(iter(table.rows))
     assert (first["priority_number"], first["rating Initial"], first["rating 01/18"]) == (1, 4, 4)
+
+
+# Microseconds with none, some and many trailing zeros: PostgreSQL's text drops them, isoformat() keeps six digits.
+MICROSECONDS = st.one_of(st.sampled_from([0, 10, 500, 120000, 100000, 999999]), st.integers(0, 999999))
+MOMENTS = st.builds(
+    lambda moment, microsecond: moment.replace(microsecond=microsecond),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)),
+    MICROSECONDS,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(when=MOMENTS)
+def test_the_ratings_download_writes_each_rating_time_as_isoformat_of_the_time_read(when):
+    """The time is read as the database's text (plans.api.datasets.iso_from_utc_text): it must be what
+    isoformat() writes of the aware datetime Django reads, whatever its microseconds."""
+    plan = build_plan(1, 1, 1)
+    Rating.objects.filter(period__plan=plan).update(updated=when)
+    (row,) = list(datasets.ratings(plan).rows)
+    assert row["updated"] == Rating.objects.get(period__plan=plan).updated.isoformat() == when.isoformat()

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from plans.models import Measure, Plan, Rating
 from plans.models.querysets import PATH_ORDER
 from plans.rollup.plan import plan_rollup, rollup_as_dict
@@ -112,6 +115,8 @@ def _rating_rows(plan: Plan) -> Iterator[dict]:
     values = (
         Rating.objects.of_plan(plan)
         .order_by("period__order", "measure_id")
+        # The time as the database writes it: on PostgreSQL Django's time-zone loader costs 3 µs a value.
+        .annotate(updated_text=Cast("updated", output_field=TextField()))
         .values_list(
             "pk",
             "measure_id",
@@ -124,12 +129,21 @@ def _rating_rows(plan: Plan) -> Iterator[dict]:
             "status",
             "reason",
             "update",
-            "updated",
+            "updated_text",
         )
         .iterator(chunk_size=CHUNK)
     )
     for row in values:
-        yield dict(zip(RATING_COLUMNS, (*row[:-1], row[-1].isoformat()), strict=True))
+        yield dict(zip(RATING_COLUMNS, (*row[:-1], iso_from_utc_text(row[-1])), strict=True))
+
+
+def iso_from_utc_text(text: str) -> str:
+    """A UTC time as the database writes it as text ("2026-12-06 13:47:28.12+00" on PostgreSQL, whose session
+    is in UTC; "2026-12-06 13:47:28.120000" on SQLite, which stores UTC) as datetime.isoformat() writes the
+    same time read as an aware datetime: "2026-12-06T13:47:28.120000+00:00"."""
+    day, _, time = text.removesuffix("+00").partition(" ")
+    whole, dot, fraction = time.partition(".")
+    return f"{day}T{whole}{dot}{fraction.ljust(6, '0') if dot else ''}+00:00"
 
 
 def rollup(plan: Plan) -> tuple[dict, Dataset]:
