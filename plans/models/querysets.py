@@ -131,13 +131,18 @@ class RatingQuerySet(models.QuerySet):
     def latest_per_measure(self, field: str, upto: "Period | None" = None) -> Subquery:
         """`field` of the measure's latest rating (the last period it was rated in, up to the period `upto`
         when given), to annotate measures with. The one "latest rating of a measure"."""
-        # Within the measure's own plan (where its ratings are), so that the database walks the plan's periods
-        # newest first and looks each one's rating up by (measure, period), stopping at the first: joining
-        # every rating of the measure to its period to sort them took PostgreSQL 0.09 ms a measure.
-        ratings = self.filter(measure=OuterRef("pk"), period__plan_id=OuterRef("action__outcome__priority__plan_id"))
+        # The database walks the measure's own plan's periods newest first and looks each one's rating up by
+        # (measure, period) in a scalar subquery, stopping at the first period that has one. Written as a join
+        # of ratings and periods, PostgreSQL read all of the measure's ratings for every period it tried
+        # (13 µs a measure, not 6); sorting them all took 90 µs.
+        from plans.models import Period
+
+        in_period = self.filter(measure=OuterRef(OuterRef("pk")), period=OuterRef("pk")).order_by()
+        periods = Period.objects.filter(plan_id=OuterRef("action__outcome__priority__plan_id"))
         if upto is not None:
-            ratings = ratings.filter(period__plan_id=upto.plan_id, period__order__lte=upto.order)
-        return Subquery(ratings.order_by("-period__order").values(field)[:1])
+            periods = periods.filter(plan_id=upto.plan_id, order__lte=upto.order)
+        rated = periods.annotate(rating_id=Subquery(in_period.values("pk")[:1])).filter(rating_id__isnull=False)
+        return Subquery(rated.order_by("-order").values(latest=Subquery(in_period.values(field)[:1]))[:1])
 
     def awaiting_signoff(self) -> "RatingQuerySet":
         """Ratings a lead submitted that the plan's owner has not yet approved or returned."""
