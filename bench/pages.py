@@ -19,6 +19,7 @@ fill its URL arguments from the scene, and who reads it.
 """
 
 import argparse
+import importlib
 import os
 import statistics
 import sys
@@ -37,9 +38,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 SCRATCH = Path(tempfile.gettempdir()) / "bench-pages.sqlite3"
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{SCRATCH}")
 
-import django  # noqa: E402
-
-django.setup()
+# Django set up as a server process is: tracker/wsgi.py (which then freezes what start-up loaded, gc.freeze).
+importlib.import_module("tracker.wsgi")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
