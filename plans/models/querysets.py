@@ -157,16 +157,14 @@ class RatingQuerySet(models.QuerySet):
         return dict(self.order_by().values_list("period_id").annotate(n=Count("id")).values_list("period_id", "n"))
 
     def level_counts(self) -> dict[tuple[int, int, int], int]:
-        """{(period id, priority number, level value): number of ratings}, in one grouped query.
+        """{(period id, priority number, level id): number of ratings}, in one grouped query.
 
         Everything a rollup needs (means, distributions, rated counts) follows
         exactly from these counts, so the database does the work however large
-        the plan is.
+        the plan is. Grouped by the level's id, not its value: the callers have
+        the scale's levels already, and the join to them cost a sixth of the count.
         """
-        rows = self.values("period_id", "measure__action__outcome__priority__number", "level__value").annotate(
+        rows = self.values_list("period_id", "measure__action__outcome__priority__number", "level_id").annotate(
             n=Count("id")
         )
-        return {
-            (row["period_id"], row["measure__action__outcome__priority__number"], row["level__value"]): row["n"]
-            for row in rows.order_by()
-        }
+        return {(period_id, number, level_id): n for period_id, number, level_id, n in rows.order_by()}

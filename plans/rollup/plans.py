@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from plans.models import Level, Measure, Period, Plan, Priority
 from plans.rollup import rules as rollup
-from plans.rollup.plan import period_counts
+from plans.rollup.plan import by_value, period_counts
 
 
 @dataclass(frozen=True)
@@ -68,19 +68,21 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
         priorities[plan_id].append((number, title))
     levels: dict[int, list[ScaleLevel]] = defaultdict(list)
     averaged: dict[int, bool] = {}
-    for scale_id, value, label, colour, meaningful in (
+    values: dict[int, int] = {}  # level id → value
+    for pk, scale_id, value, label, colour, meaningful in (
         Level.objects.filter(scale_id__in={plan.scale_id for plan in plans})
         .order_by("scale_id", "value")
-        .values_list("scale_id", "value", "label", "colour", "scale__mean_is_meaningful")
+        .values_list("pk", "scale_id", "value", "label", "colour", "scale__mean_is_meaningful")
     ):
         levels[scale_id].append(ScaleLevel(value, label, colour))
         averaged[scale_id] = meaningful
+        values[pk] = value
     if recent is not None:
         by_id = {plan.pk: plan for plan in plans}
         periods = defaultdict(
             list, {plan_id: periods_to_current(by_id[plan_id], found, recent) for plan_id, found in periods.items()}
         )
-    by_period = period_counts([period.pk for found in periods.values() for period in found])
+    by_period = by_value(period_counts([period.pk for found in periods.values() for period in found]), values)
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 
     result = {}
