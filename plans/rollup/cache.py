@@ -5,8 +5,8 @@ year of ten 1,000-measure plans is 120,000 ratings); between two changes the
 answer is the same. Every change to plan data writes a history row
 (simple-history on a save or delete, the bulk paths their own inserts), so the
 newest history id of each table the aggregates read is a version that moves
-with any change: one query reads them all, and an aggregate is cached under
-its arguments and that version.
+with any change: one query reads the versions an aggregate depends on, and it
+is cached under its arguments and those versions.
 
 Rating counts and each plan's history up to a period are versioned per period
 (the newest history row of that period's ratings, with the structural
@@ -35,21 +35,13 @@ from django.db import connection
 from plans.models import Action, Level, Measure, Outcome, Period, Plan, Priority, Rating
 
 CACHE_SECONDS = 60
-VERSIONED = (Rating, Measure, Action, Outcome, Priority, Period, Level, Plan)  # what the aggregates read
+STRUCTURE = (Measure, Action, Outcome, Priority, Period, Level, Plan)  # what the aggregates read besides ratings
 
 T = TypeVar("T")
 
 
-def data_version() -> tuple[int | None, ...]:
-    """The newest history id of each table the aggregates read, in one query (each an index lookup)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor).data_version)
-        return tuple(cursor.fetchone())
-
-
 @dataclass(frozen=True)
 class Statements:
-    data_version: str
     period_versions: str  # with one %s per period id after "IN ("
     plan_versions: str  # with one %s per plan id after "IN ("
 
@@ -67,14 +59,13 @@ def _sql(vendor: str) -> Statements:
         return f"{newest})"
 
     ratings = Rating.history.model
-    structure = ", ".join(newest(model) for model in VERSIONED if model is not Rating)
+    structure = ", ".join(newest(model) for model in STRUCTURE)
     period_newest = (
         f"(SELECT MAX(h.{quote(ratings._meta.pk.column)}) FROM {quote(ratings._meta.db_table)} h"
         " WHERE h.period_id = p.id)"
     )
     periods = quote(Period._meta.db_table)
     return Statements(
-        data_version=f"SELECT {', '.join(newest(model) for model in VERSIONED)}",  # noqa: S608 — model tables
         period_versions=f"SELECT p.id, {period_newest}, {structure} FROM {periods} p WHERE p.id IN (",  # noqa: S608
         plan_versions=(
             f"SELECT v.plan_id, MAX(v.newest), {structure} FROM"
@@ -153,12 +144,10 @@ def _key(name: str, identity: Hashable) -> str:
     return f"aggregate:{name}:{hashlib.sha256(repr(identity).encode()).hexdigest()}"
 
 
-def cached(
-    name: str, arguments: Hashable, compute: Callable[[], T], version: Callable[[], Hashable] = data_version
-) -> T:
+def cached(name: str, arguments: Hashable, compute: Callable[[], T], version: Callable[[], Hashable]) -> T:
     """compute(), or its result from the last call with the same name and arguments if no data changed since.
 
-    `version()`: what the result depends on (data_version() unless narrower).
+    `version()`: the versions of what the result depends on (period_versions, plan_versions).
     Inside a transaction nothing is cached or read from the cache, and the
     version is not read: what it sees may never be committed (and SQLite
     hands a rolled-back transaction's ids out again).
