@@ -22,12 +22,16 @@ class PlanAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.plan = get_object_or_404(Plan.objects.with_scale(), slug=kwargs[self.plan_slug_kwarg])
+        self.plan = get_object_or_404(self.plan_queryset(), slug=kwargs[self.plan_slug_kwarg])
         if not permissions.can_view(request.user, self.plan):
             raise Http404("No such plan.")
         if self.require_manage and not permissions.can_manage(request.user, self.plan):
             raise PermissionDenied("Only the plan's owners can do this.")
         return super().dispatch(request, *args, **kwargs)
+
+    def plan_queryset(self):
+        """Where the plan is looked up: with its scale and the scale's levels, which most plan pages show."""
+        return Plan.objects.with_scale()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -179,3 +179,35 @@ def test_basic_credentials_of_a_user_without_a_role_in_the_plan_answer_404(clien
 def test_the_api_is_read_only(client, alice, thurrock):
     client.force_login(alice)
     assert client.post(url(thurrock, "ratings", "json")).status_code == 405
+
+
+def test_every_text_in_the_ratings_csv_that_looks_like_a_formula_is_escaped_and_the_rest_is_as_in_the_json(
+    client, alice
+):
+    """The ratings CSV writes each measure's, period's and level's cells once and reuses them on every row:
+    each must still arrive escaped and quoted as the JSON's value would be, row by row."""
+    plan = build_plan(1, 2, 2)
+    first, second = Measure.objects.of_plan(plan).order_by("pk")
+    Measure.objects.filter(pk=first.pk).update(text='=HYPERLINK("http://evil.example","Click")')
+    Measure.objects.filter(pk=second.pk).update(text='Visits, calls and "checks"\nweekly')
+    plan.periods.filter(order=1).update(label="-1 month")
+    plan.scale.levels.filter(value=1).update(label="@Red")
+    Rating.objects.of_plan(plan).filter(measure=first).update(reason="+44 1375 652652", update="\tLate, again")
+    Rating.objects.of_plan(plan).filter(measure=second).update(update='Said "fine", then\r\nnot')
+    client.force_login(alice)
+    records = data_of(client.get(url(plan, "ratings", "json")))["ratings"]
+    rows = rows_of(client.get(url(plan, "ratings", "csv")))
+    assert len(rows) == len(records) == 4
+
+    def as_csv(value):
+        text = "" if value is None else str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    assert rows == [{column: as_csv(value) for column, value in record.items()} for record in records]
+    assert {row["measure"] for row in rows} == {
+        '\'=HYPERLINK("http://evil.example","Click")',
+        'Visits, calls and "checks"\nweekly',
+    }
+    assert {row["period"] for row in rows} == {"'-1 month", "P2"}
+    assert "'@Red" in {row["level_label"] for row in rows}
+    assert {row["update"] for row in rows} == {"'\tLate, again", 'Said "fine", then\r\nnot'}

@@ -6,8 +6,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from plans.api.csv_safety import escape_cell, write_csv
+from plans.api.csv_safety import csv_cells, escape_cell, write_csv
 
 
 @pytest.mark.parametrize(
@@ -41,3 +43,26 @@ def test_a_whole_document_reads_back_with_every_formula_defused():
     text = write_csv(["measure", "score"], [["=cmd|' /C calc'!A0", Decimal("2.6")], ["Plain", None]])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["measure", "score"], ["'=cmd|' /C calc'!A0", "2.6"], ["Plain", ""]]
+
+
+# Cells as the datasets hold them: text of any kind (quotes, commas, line breaks, formula starts), numbers,
+# dates, booleans and None.
+CELLS = st.one_of(
+    st.text(alphabet=st.sampled_from("=+-@\t\r\n,\"' aZ09é"), max_size=8),
+    st.text(max_size=12),
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.decimals(allow_nan=False, allow_infinity=False, places=1, min_value=-100, max_value=100),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@settings(max_examples=300)
+@given(row=st.lists(CELLS, min_size=2, max_size=8))
+def test_a_line_written_cell_by_cell_is_what_the_csv_writer_writes_of_the_row(row):
+    """The ratings download writes its lines itself (csv_cells) and must write what iter_csv writes."""
+    assert csv_cells(row) + "\r\n" == write_csv(["a"] * len(row), [row]).split("\r\n", 1)[1]
+    assert list(csv.reader(io.StringIO(csv_cells(row) + "\r\n", newline=""))) == [
+        [str(escape_cell(value)) for value in row]
+    ]

@@ -22,7 +22,8 @@ from django.views import View
 
 from plans.access import PlanAccessMixin
 from plans.api import datasets
-from plans.api.csv_safety import ROWS_PER_CHUNK, iter_csv
+from plans.api.csv_safety import ROWS_PER_CHUNK
+from plans.models import Plan
 
 REALM = "Plan tracker API"
 
@@ -52,6 +53,10 @@ class PlanDataView(PlanAccessMixin, View):
                 request.user = user  # for this request only: no session is started
         return super().dispatch(request, *args, **kwargs)
 
+    def plan_queryset(self):
+        # The measures and ratings read what they need of the scale with their own rows (datasets._named).
+        return super().plan_queryset() if self.kwargs["dataset"] == "rollup" else Plan.objects.all()
+
     def handle_no_permission(self):
         response = JsonResponse(
             {"error": "Authentication required: sign in, or send HTTP Basic credentials."}, status=401
@@ -70,8 +75,7 @@ class PlanDataView(PlanAccessMixin, View):
                 return StreamingHttpResponse(
                     iter_json(self.plan.slug, dataset, table.rows), content_type="application/json"
                 )
-        body = iter_csv(table.columns, ([row.get(column) for column in table.columns] for row in table.rows))
-        response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(table.csv(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.plan.slug}-{dataset}.csv"'
         return response
 
