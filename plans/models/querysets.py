@@ -157,14 +157,15 @@ class RatingQuerySet(models.QuerySet):
         return dict(self.order_by().values_list("period_id").annotate(n=Count("id")).values_list("period_id", "n"))
 
     def level_counts(self) -> dict[tuple[int, int, int], int]:
-        """{(period id, priority number, level id): number of ratings}, in one grouped query.
+        """{(period id, priority id, level id): number of ratings}, in one grouped query.
 
         Everything a rollup needs (means, distributions, rated counts) follows
         exactly from these counts, so the database does the work however large
-        the plan is. Grouped by the level's id, not its value: the callers have
-        the scale's levels already, and the join to them cost a sixth of the count.
+        the plan is. Grouped by ids, not by the priority's number and the level's
+        value: the callers have the priorities and levels already, and the joins
+        to them cost a fifth of the count on PostgreSQL.
         """
-        rows = self.values_list("period_id", "measure__action__outcome__priority__number", "level_id").annotate(
+        rows = self.values_list("period_id", "measure__action__outcome__priority_id", "level_id").annotate(
             n=Count("id")
         )
-        return {(period_id, number, level_id): n for period_id, number, level_id, n in rows.order_by()}
+        return {(period_id, priority_id, level_id): n for period_id, priority_id, level_id, n in rows.order_by()}

@@ -17,10 +17,15 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     """
     if periods is None:
         periods = list(plan.periods.all())
-    priorities = list(plan.priorities.values_list("number", "title"))
+    numbered = list(plan.priorities.values_list("pk", "number", "title"))
+    priorities = [(number, title) for _pk, number, title in numbered]
     scale = list(plan.scale.levels.values_list("pk", "value", "label"))
     levels = [rollup.Level(value, label) for _pk, value, label in scale]
-    by_period = by_value(period_counts([period.pk for period in periods]), {pk: value for pk, value, _label in scale})
+    by_period = by_value(
+        period_counts([period.pk for period in periods]),
+        {pk: number for pk, number, _title in numbered},
+        {pk: value for pk, value, _label in scale},
+    )
     measures = Measure.objects.of_plan(plan).counts_by_priority()
     averaged = plan.scale.mean_is_meaningful
     return [
@@ -30,32 +35,32 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
 
 
 def period_counts(period_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
-    """{period id: {(priority number, level id): approved ratings}}: one grouped query for the periods whose
+    """{period id: {(priority id, level id): approved ratings}}: one grouped query for the periods whose
     ratings changed since they were last counted, the cache for the rest (plans.rollup.cache). `by_value`
-    turns the level ids into the levels' values, as the rollup rules count them."""
+    turns the ids into the priorities' numbers and the levels' values, as the rollup rules count them."""
 
     def count(ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
         by_period = counts_by_period(Rating.objects.filter(period_id__in=ids).counted().level_counts())
         return {pk: by_period.get(pk, {}) for pk in ids}
 
-    return cached_per_period("period_counts_by_level_id", period_ids, count)  # a new name: a new shape
+    return cached_per_period("period_counts_by_ids", period_ids, count)  # a new name: a new shape
 
 
 def by_value(
-    by_period: dict[int, dict[tuple[int, int], int]], values: dict[int, int]
+    by_period: dict[int, dict[tuple[int, int], int]], numbers: dict[int, int], values: dict[int, int]
 ) -> dict[int, dict[tuple[int, int], int]]:
-    """period_counts with each level id replaced by the level's value ({level id: value})."""
+    """period_counts keyed by (priority number, level value): {priority id: number}, {level id: value}."""
     return {
-        period_id: {(number, values[level_id]): n for (number, level_id), n in counts.items()}
+        period_id: {(numbers[priority_id], values[level_id]): n for (priority_id, level_id), n in counts.items()}
         for period_id, counts in by_period.items()
     }
 
 
 def counts_by_period(counts: dict[tuple[int, int, int], int]) -> dict[int, dict[tuple[int, int], int]]:
-    """Grouped counts {(period id, priority number, level): n} split per period, in one pass."""
+    """Grouped counts {(period id, priority id, level id): n} split per period, in one pass."""
     by_period: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for (period_id, number, value), n in counts.items():
-        by_period[period_id][(number, value)] = n
+    for (period_id, priority_id, level_id), n in counts.items():
+        by_period[period_id][(priority_id, level_id)] = n
     return by_period
 
 

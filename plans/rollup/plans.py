@@ -60,12 +60,14 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     for period in Period.objects.filter(plan_id__in=plan_ids).order_by("plan_id", "order"):
         periods[period.plan_id].append(period)
     priorities: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for plan_id, number, title in (
+    numbers: dict[int, int] = {}  # priority id → number
+    for pk, plan_id, number, title in (
         Priority.objects.filter(plan_id__in=plan_ids)
         .order_by("plan_id", "number")
-        .values_list("plan_id", "number", "title")
+        .values_list("pk", "plan_id", "number", "title")
     ):
         priorities[plan_id].append((number, title))
+        numbers[pk] = number
     levels: dict[int, list[ScaleLevel]] = defaultdict(list)
     averaged: dict[int, bool] = {}
     values: dict[int, int] = {}  # level id → value
@@ -82,7 +84,7 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
         periods = defaultdict(
             list, {plan_id: periods_to_current(by_id[plan_id], found, recent) for plan_id, found in periods.items()}
         )
-    by_period = by_value(period_counts([period.pk for found in periods.values() for period in found]), values)
+    by_period = by_value(period_counts([period.pk for found in periods.values() for period in found]), numbers, values)
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 
     result = {}
