@@ -6,7 +6,8 @@ ratings are whole-plan downloads (36,000 ratings for a 1,000-measure plan of
 36 periods): their rows are an iterator over database cursors read in chunks
 (QuerySet.iterator), made as the response is sent, so a download's memory does
 not grow with the plan. The API views (plans/api/views.py) stream them as
-JSON or CSV.
+JSON or CSV (Dataset.csv); the ratings write their CSV lines themselves, from
+cells rendered once for each measure, period and level they name.
 """
 
 from collections.abc import Iterable, Iterator
