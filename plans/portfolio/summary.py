@@ -127,10 +127,8 @@ def summarise(plans: Iterable[Plan], today: datetime.date) -> list[PlanSummary]:
         return []
     current = {pk: summary.current for pk, summary in summaries.items() if summary.current is not None}
     previous = {pk: summary.previous for pk, summary in summaries.items()}
-    for pk, n in overdue_counts(list(current), today).items():
-        summaries[pk].overdue = n
-    for pk, n in stale_counts(current, previous).items():
-        summaries[pk].stale = n
+    for pk, (overdue, stale) in chase_counts(current, previous, today).items():
+        summaries[pk].overdue, summaries[pk].stale = overdue, stale
     for pk, n in signoff_counts(summaries).items():
         summaries[pk].awaiting_signoff = n
     return [summaries[plan.pk] for plan in plans]
@@ -165,10 +163,23 @@ def _summary(plan: Plan, data: PlanRollups) -> PlanSummary:
     return summary
 
 
-def overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
-    """{plan id: its overdue measures (MeasureQuerySet.overdue)}, in one grouped query for the plans whose data
-    changed since they were last counted, the cache for the rest (plans.rollup.cache)."""
-    return cached_per_plan("overdue_counts", plan_ids, lambda ids: _overdue_counts(ids, today), lambda pk: today)
+def chase_counts(
+    current: Mapping[int, Period], previous: Mapping[int, Period | None], today: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """{plan id: (its overdue measures, its stale ones in its current period)}, by the rules every page uses
+    (MeasureQuerySet.overdue, plans.board.staleness), in a fixed number of queries for the plans whose data
+    changed since they were last counted, the cache for the rest (plans.rollup.cache: one read of the plans'
+    versions for both counts)."""
+
+    def count(ids: list[int]) -> dict[int, tuple[int, int]]:
+        overdue = _overdue_counts(ids, today)
+        stale = staleness.stale_counts({pk: current[pk] for pk in ids}, {pk: previous.get(pk) for pk in ids})
+        return {pk: (overdue[pk], stale.get(pk, 0)) for pk in ids}
+
+    def arguments(pk: int) -> tuple:
+        return today, current[pk].pk, getattr(previous.get(pk), "pk", None)
+
+    return cached_per_plan("chase_counts", list(current), count, arguments)
 
 
 def _overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]:
@@ -181,20 +192,6 @@ def _overdue_counts(plan_ids: list[int], today: datetime.date) -> dict[int, int]
     )
     counts = {row[MEASURE_PLAN]: row["n"] for row in rows}
     return {pk: counts.get(pk, 0) for pk in plan_ids}
-
-
-def stale_counts(current: Mapping[int, Period], previous: Mapping[int, Period | None]) -> dict[int, int]:
-    """{plan id: its stale measures in its current period (plans.board.staleness)}, in a fixed number of queries
-    for the plans whose data changed since they were last counted, the cache for the rest (plans.rollup.cache)."""
-
-    def count(ids: list[int]) -> dict[int, int]:
-        counts = staleness.stale_counts({pk: current[pk] for pk in ids}, {pk: previous.get(pk) for pk in ids})
-        return {pk: counts.get(pk, 0) for pk in ids}
-
-    def periods(pk: int) -> tuple[int, int | None]:
-        return current[pk].pk, getattr(previous.get(pk), "pk", None)
-
-    return cached_per_plan("stale_counts", list(current), count, periods)
 
 
 def signoff_counts(plan_ids: Iterable[int]) -> dict[int, int]:
