@@ -33,18 +33,19 @@ ROWS_PER_CHUNK = 500  # a download is sent in pieces of this many rows: few writ
 
 
 def iter_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """A CSV document (header, then the rows), every cell escaped, in pieces of ROWS_PER_CHUNK rows:
-    for a streamed download, which never holds the whole file."""
+    """A CSV document (header, then the rows), every cell escaped, in pieces of ROWS_PER_CHUNK rows
+    (iter_lines): for a streamed download, which never holds the whole file."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(escape_row(header))
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(escape_row(row))
-        if n % ROWS_PER_CHUNK == 0:
+
+    def lines() -> Iterator[str]:
+        for row in rows:
+            writer.writerow(escape_row(row))
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-    yield out.getvalue()
+
+    return iter_lines(header, lines())
 
 
 QUOTED = re.compile(r'[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL) put a cell in quotes
@@ -71,8 +72,9 @@ def csv_cells(values: Iterable[object]) -> str:
 
 
 def iter_lines(header: Sequence[str], lines: Iterable[str]) -> Iterator[str]:
-    """A CSV document from lines already written (csv_cells, each ending in \r\n), in pieces of ROWS_PER_CHUNK
-    lines: what iter_csv sends for the same rows."""
+    """A CSV document: the header (csv_cells), then lines already written, each ending in \r\n, in pieces of
+    ROWS_PER_CHUNK lines. iter_csv sends its rows through it, and so does the ratings download
+    (plans.api.datasets), which writes its lines itself."""
     piece = [csv_cells(header) + "\r\n"]
     for n, line in enumerate(lines, start=1):
         piece.append(line)
