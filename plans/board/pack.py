@@ -110,18 +110,13 @@ def pack_context(plan: Plan, period: Period, state: PlanState | None = None, las
     for measure in state.measures:
         if not measure.removed:
             measures[measure.action.outcome.priority.number].append(measure)
-    ratings, shown_ids = state.ratings, [p.pk for p in shown]
     priorities = []
     for row in comparison.summary:
         priorities.append(
             {
                 **row,
                 "rows": [
-                    {
-                        "measure": m,
-                        "ratings": [ratings.get((m.pk, pk)) for pk in shown_ids],
-                        "current": ratings.get((m.pk, period.pk)),
-                    }
+                    {"measure": m, "ratings": [state.rating(m, p) for p in shown], "current": state.rating(m, period)}
                     for m in measures[row["number"]]
                 ],
                 "indicators": indicator_rows(by_priority.get(row["number"], [])),
