@@ -6,7 +6,8 @@ bench's users, and prints the functions taking the most time, cumulative and own
 
     python bench/pages.py --full --reuse                    # once, to generate the plans
     python bench/profile_pages.py plan-detail board-dashboard portfolio board-pack
-    python bench/profile_pages.py board-pack --cold --top 40
+    python bench/profile_pages.py board-pack --cold --top 40     # empty cache: closed periods' counts read back
+    python bench/profile_pages.py portfolio --first              # nothing kept either: everything counted
     python bench/profile_pages.py board-pack --after-rating
 """
 
@@ -26,12 +27,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("names", nargs="+", help="keys of bench/pages.py's PAGES, or 'save' for a rating save")
     parser.add_argument("--cold", action="store_true", help="empty the cache before each request")
+    parser.add_argument("--first", action="store_true", help="empty the cache and delete the kept counts too")
     parser.add_argument("--after-rating", action="store_true", help="save a rating (unprofiled) before each request")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
     from django.conf import settings
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -59,21 +60,30 @@ def main() -> None:
 
         action()  # warm-up
         profile = cProfile.Profile()
-        rate = save_a_rating(scene, clients["lead"])
+        state, before = before_each(args, save_a_rating(scene, clients["lead"]))
         for _ in range(args.repeat):
-            if args.cold:
-                cache.clear()
-            if args.after_rating:
-                rate()
+            before()
             profile.enable()
             action()
             profile.disable()
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
-            state = "cold" if args.cold else "after a rating" if args.after_rating else "warm"
             print(f"===== {name} ({state}, {args.repeat} requests), by {order}")
             print(out.getvalue().split("\n", 6)[-1])
+
+
+def before_each(args, rate):
+    """What each profiled request comes just after, and its name."""
+    from django.core.cache import cache
+
+    if args.first:
+        return "first count", pages.forget_everything
+    if args.cold:
+        return "cold", cache.clear
+    if args.after_rating:
+        return "after a rating", rate
+    return "warm", lambda: None
 
 
 def save_a_rating(scene, client):

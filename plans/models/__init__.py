@@ -8,6 +8,7 @@ from plans.models.jobs import ImportJob, PackRender, ReminderRun, StoredFile
 from plans.models.manager import Comment, Evidence
 from plans.models.plan import Action, Lead, Measure, Outcome, Period, Plan, Priority, PublishedScore, Rating
 from plans.models.publishing import Publication, PublishingSettings
+from plans.models.rollup import KeptCounts
 from plans.models.scale import Level, Scale
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Inspection",
+    "KeptCounts",
     "Lead",
     "Level",
     "Measure",

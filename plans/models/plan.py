@@ -151,6 +151,11 @@ class Period(models.Model):
         """Ratings can be set only in the open period: a closed one is read-only, a planned one not yet started."""
         return self.status == self.Status.OPEN
 
+    @property
+    def is_closed(self) -> bool:
+        """Closed: its ratings are the record of it and no longer change (until it is reopened)."""
+        return self.status == self.Status.CLOSED
+
     def deadline_passed(self, on: date | None = None) -> bool:
         """Is the period open for updates with its deadline before `on` (today)? Then an update not given is late
         (MeasureQuerySet.late, Measure.is_late)."""

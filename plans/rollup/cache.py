@@ -21,18 +21,31 @@ insert, not as they commit, so a save committing just after a newer one could
 leave an entry computed without it under the newer version; entries therefore
 also expire after CACHE_SECONDS. SQLite writers commit one at a time, in order.
 The cache is Django's (CACHES; by default each process's own memory).
+
+A closed period's rating counts are also kept in the database (KeptCounts),
+under the version they were counted at: its ratings no longer change, so after
+a restart, in a process that has not counted it yet, or when the cache entry
+expires, its counts are read back instead of counted again; only the open
+period is counted. A kept row is read only while the period's version is still
+the one it names. The race above would keep a count for good rather than for a
+minute, so on PostgreSQL counts are kept only when no other session had a
+writing transaction open as they were counted (`_no_write_under_way`).
 """
 
 import functools
 import hashlib
+import logging
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
-from plans.models import Action, Level, Measure, Outcome, Period, Plan, Priority, Rating
+from plans.models import Action, KeptCounts, Level, Measure, Outcome, Period, Plan, Priority, Rating
+
+log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60
 STRUCTURE = (Measure, Action, Outcome, Priority, Period, Level, Plan)  # what the aggregates read besides ratings
@@ -96,14 +109,29 @@ def plan_versions(plan_ids: list[int]) -> dict[int, tuple]:
         return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
-def cached_per_period(name: str, period_ids: list[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
+@dataclass(frozen=True)
+class Keeping(Generic[T]):
+    """Which periods' answers are kept in the database as well (KeptCounts), and how an answer is written as JSON
+    and read back."""
+
+    period_ids: frozenset[int]  # the closed periods: their ratings no longer change
+    encode: Callable[[T], Any]
+    decode: Callable[[Any], T]
+
+
+def cached_per_period(
+    name: str, period_ids: list[int], compute: Callable[[list[int]], dict[int, T]], keeping: Keeping[T] | None = None
+) -> dict[int, T]:
     """{period id: compute([...])[period id]}, computing only the periods whose ratings or structure changed.
 
     During a month of rating only the open period's ratings change: a plan's
     other 35 periods are read from the cache, and the open one is counted
-    alone. `compute` must answer for every period it is given.
+    alone. `compute` must answer for every period it is given. With `keeping`,
+    the answers of its periods missing from the cache are read from the
+    database (KeptCounts) when kept at their current version, and kept there
+    once computed.
     """
-    return _cached_each(name, period_ids, period_versions, compute)
+    return _cached_each(name, period_ids, period_versions, compute, keeping=keeping)
 
 
 def cached_per_plan(
@@ -124,6 +152,7 @@ def _cached_each(
     versions_of: Callable[[list[int]], dict[int, tuple]],
     compute: Callable[[list[int]], dict[int, T]],
     arguments: Callable[[int], Hashable] = lambda pk: None,
+    keeping: Keeping[T] | None = None,
 ) -> dict[int, T]:
     if connection.in_atomic_block or not ids:
         return compute(ids)
@@ -133,11 +162,66 @@ def _cached_each(
     found = cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in result]
+    if missing and keeping is not None:
+        kept = _read_kept(name, [pk for pk in missing if pk in keeping.period_ids], versions, keeping.decode)
+        cache.set_many({keys[pk]: value for pk, value in kept.items()}, CACHE_SECONDS)
+        result.update(kept)
+        missing = [pk for pk in missing if pk not in kept]
     if missing:
+        to_keep = [pk for pk in missing if keeping is not None and pk in keeping.period_ids]
+        if to_keep and not _no_write_under_way():
+            to_keep = []
         computed = compute(missing)
         cache.set_many({keys[pk]: computed[pk] for pk in missing}, CACHE_SECONDS)
         result.update(computed)
+        if to_keep and keeping is not None:
+            _keep(name, to_keep, versions, computed, keeping.encode)
     return result
+
+
+def _read_kept(name: str, period_ids: list[int], versions: dict[int, tuple], decode: Callable) -> dict[int, Any]:
+    """The kept answers of the periods whose kept version is their version now, in one query (none for none)."""
+    if not period_ids:
+        return {}
+    rows = KeptCounts.objects.filter(name=name, period_id__in=period_ids).values_list("period_id", "version", "value")
+    return {pk: decode(value) for pk, version, value in rows if version == list(versions[pk])}
+
+
+def _no_write_under_way() -> bool:
+    """Will a count made now have seen every history row below the newest ones the versions just read name?
+
+    On SQLite, always: its writers commit one at a time, in the order of their ids. On PostgreSQL, when no
+    other session of this database has a writing transaction open (one query, asked after the versions were
+    read and before counting): a row inserted by a transaction still under way has a lower id than rows
+    committed since, and would commit unseen by the count, under the same version. Every role sees every
+    session's transaction id; a session whose kind this role may not read (another role's) is taken to be a
+    client's, autovacuum's are not.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_xid IS NOT NULL AND COALESCE(backend_type, 'client backend') = 'client backend'"
+        )
+        return cursor.fetchone()[0] == 0
+
+
+def _keep(name: str, period_ids: list[int], versions: dict[int, tuple], computed: dict, encode: Callable) -> None:
+    """Keep the periods' answers in the database under their versions, in one query. Keeping is never worth
+    failing a page for: a write that fails (the database busy, the period deleted meanwhile) is left for the
+    next count to try again."""
+    now = timezone.now()
+    rows = [
+        KeptCounts(name=name, period_id=pk, version=list(versions[pk]), value=encode(computed[pk]), counted=now)
+        for pk in period_ids
+    ]
+    try:
+        KeptCounts.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["name", "period"], update_fields=["version", "value", "counted"]
+        )
+    except DatabaseError:
+        log.info("Counts of periods %s not kept this time", period_ids, exc_info=True)
 
 
 def _key(name: str, identity: Hashable) -> str:

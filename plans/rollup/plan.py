@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from plans.models import Measure, Period, Plan, PublishedScore, Rating
 from plans.rollup import rules as rollup
-from plans.rollup.cache import cached_per_period
+from plans.rollup.cache import Keeping, cached_per_period
 
 
 def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.PeriodRollup]:
@@ -22,7 +22,7 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     scale = list(plan.scale.levels.values_list("pk", "value", "label"))
     levels = [rollup.Level(value, label) for _pk, value, label in scale]
     by_period = by_value(
-        period_counts([period.pk for period in periods]),
+        period_counts(periods),
         {pk: number for pk, number, _title in numbered},
         {pk: value for pk, value, _label in scale},
     )
@@ -34,16 +34,29 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     ]
 
 
-def period_counts(period_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
-    """{period id: {(priority id, level id): approved ratings}}: one grouped query for the periods whose
-    ratings changed since they were last counted, the cache for the rest (plans.rollup.cache). `by_value`
-    turns the ids into the priorities' numbers and the levels' values, as the rollup rules count them."""
+Counts = dict[tuple[int, int], int]  # {(priority id, level id): approved ratings}
 
-    def count(ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
+
+def period_counts(periods: list[Period]) -> dict[int, Counts]:
+    """{period id: {(priority id, level id): approved ratings}}: one grouped query for the periods whose
+    ratings changed since they were last counted, the cache for the rest, and for closed periods the counts
+    kept in the database when the cache has lost them (plans.rollup.cache). `by_value` turns the ids into the
+    priorities' numbers and the levels' values, as the rollup rules count them."""
+
+    def count(ids: list[int]) -> dict[int, Counts]:
         by_period = counts_by_period(Rating.objects.filter(period_id__in=ids).counted().level_counts())
         return {pk: by_period.get(pk, {}) for pk in ids}
 
-    return cached_per_period("period_counts_by_ids", period_ids, count)  # a new name: a new shape
+    keeping = Keeping(frozenset(period.pk for period in periods if period.is_closed), _encode, _decode)
+    return cached_per_period("period_counts_by_ids", [period.pk for period in periods], count, keeping)
+
+
+def _encode(counts: Counts) -> list[list[int]]:
+    return [[priority_id, level_id, n] for (priority_id, level_id), n in counts.items()]
+
+
+def _decode(rows: list[list[int]]) -> Counts:
+    return {(priority_id, level_id): n for priority_id, level_id, n in rows}
 
 
 def by_value(

@@ -84,7 +84,7 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
         periods = defaultdict(
             list, {plan_id: periods_to_current(by_id[plan_id], found, recent) for plan_id, found in periods.items()}
         )
-    by_period = by_value(period_counts([period.pk for found in periods.values() for period in found]), numbers, values)
+    by_period = by_value(period_counts([period for found in periods.values() for period in found]), numbers, values)
     measures = Measure.objects.filter(action__outcome__priority__plan_id__in=plan_ids).counts_by_plan_and_priority()
 
     result = {}

@@ -12,6 +12,9 @@ change commits, the counts are made again at once, off the next reader's time:
 - with each process's own memory (the default), in the process that made the
   change, after its response's data is committed: a job in the worker's memory
   would warm nothing the web processes can read.
+
+Either way the closed periods' counts made then are kept in the database too
+(plans.rollup.cache), where every other process reads them back.
 """
 
 from django.conf import settings
