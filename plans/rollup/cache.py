@@ -29,7 +29,7 @@ expires, its counts are read back instead of counted again; only the open
 period is counted. A kept row is read only while the period's version is still
 the one it names. The race above would keep a count for good rather than for a
 minute, so on PostgreSQL counts are kept only when no other session had a
-writing transaction open as they were counted (`_no_write_under_way`).
+writing transaction open when the count began (`_no_write_under_way`).
 """
 
 import functools
