@@ -162,20 +162,22 @@ def _cached_each(
     found = cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in ids if pk not in result]
-    if missing and keeping is not None:
-        kept = _read_kept(name, [pk for pk in missing if pk in keeping.period_ids], versions, keeping.decode)
+    # Kept in the database as well: the periods `keeping` names that still exist (a version was read for them).
+    keepable = [pk for pk in missing if pk in versions and pk in keeping.period_ids] if keeping is not None else []
+    if keepable and keeping is not None:
+        kept = _read_kept(name, keepable, versions, keeping.decode)
         cache.set_many({keys[pk]: value for pk, value in kept.items()}, CACHE_SECONDS)
         result.update(kept)
         missing = [pk for pk in missing if pk not in kept]
+        keepable = [pk for pk in keepable if pk not in kept]
     if missing:
-        to_keep = [pk for pk in missing if keeping is not None and pk in keeping.period_ids]
-        if to_keep and not _no_write_under_way():
-            to_keep = []
+        if keepable and not _no_write_under_way():
+            keepable = []
         computed = compute(missing)
         cache.set_many({keys[pk]: computed[pk] for pk in missing}, CACHE_SECONDS)
         result.update(computed)
-        if to_keep and keeping is not None:
-            _keep(name, to_keep, versions, computed, keeping.encode)
+        if keepable and keeping is not None:
+            _keep(name, keepable, versions, computed, keeping.encode)
     return result
 
 

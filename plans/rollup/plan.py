@@ -13,7 +13,8 @@ def plan_rollup(plan: Plan, periods: list[Period] | None = None) -> list[rollup.
     Five queries whatever the plan's size: periods, priorities, levels, the
     grouped rating counts and the measure counts per priority; outside a
     transaction one more, for the periods' data versions, and only the
-    periods whose ratings changed are counted again (plans.rollup.cache).
+    periods whose ratings changed are counted again; a closed period the
+    cache has lost is read back from the database (plans.rollup.cache).
     """
     if periods is None:
         periods = list(plan.periods.all())

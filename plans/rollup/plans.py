@@ -50,7 +50,8 @@ def plans_rollup(plans: Iterable[Plan], recent: int | None = None) -> dict[int, 
     are rolled up (the portfolio's trend): ten plans of 36 monthly periods
     are 360,000 ratings to count, a year of them a third of that. Outside a
     transaction one query more reads the periods' data versions, and only
-    the periods whose ratings changed are counted (plans.rollup.cache).
+    the periods whose ratings changed are counted; a closed period the cache
+    has lost is read back from the database (plans.rollup.cache).
     """
     plans = list(plans)
     plan_ids = [plan.pk for plan in plans]

@@ -14,7 +14,8 @@ change commits, the counts are made again at once, off the next reader's time:
   would warm nothing the web processes can read.
 
 Either way the closed periods' counts made then are kept in the database too
-(plans.rollup.cache), where every other process reads them back.
+(plans.rollup.cache; on PostgreSQL when no other write is under way), where
+every other process reads them back.
 """
 
 from django.conf import settings
