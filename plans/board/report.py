@@ -40,7 +40,7 @@ def committee_report(
     """
     from plans.board.report_docx import write_report
 
-    if snapshot is None and period.status == Period.Status.CLOSED:
+    if snapshot is None and period.is_closed:
         snapshot = BoardPackSnapshot.objects.filter(period=period).order_by("-version").first()
     return write_report(report_for(plan, period, snapshot), redact=redact)
 

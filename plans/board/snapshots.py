@@ -29,7 +29,7 @@ def freeze_pack_when_closed(sender, instance: Period, created: bool, raw: bool =
     before = getattr(instance, "_status_before", None)
     if raw or created or before is None or before == Period.Status.CLOSED:
         return
-    if instance.status == Period.Status.CLOSED:
+    if instance.is_closed:
         freeze(instance)
 
 

@@ -114,7 +114,7 @@ class BoardPackMixin(PlanAccessMixin):
         snapshots = BoardPackSnapshot.objects.filter(period=period).order_by("-version")
         if query["version"] is not None:
             return period, get_object_or_404(snapshots, version=query["version"])
-        if period.status == Period.Status.CLOSED:
+        if period.is_closed:
             return period, snapshots.first()
         return period, None
 

@@ -97,7 +97,7 @@ class Plan(models.Model):
         open_period = self.open_period(periods)
         if open_period is not None and measures and rated.get(open_period.pk, 0) >= measures:
             return open_period
-        closed = [p for p in periods if p.status == Period.Status.CLOSED and rated.get(p.pk)]
+        closed = [p for p in periods if p.is_closed and rated.get(p.pk)]
         return closed[-1] if closed else self.current_period(periods)
 
     def previous_period(self, period: "Period | None", periods: "list[Period] | None" = None) -> "Period | None":

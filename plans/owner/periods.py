@@ -79,7 +79,7 @@ def reopen_period(period: Period, reason: str) -> Period:
     reason = (reason or "").strip()
     if not reason:
         raise PeriodError("Reason: say why the period is being reopened; it is kept in the history.")
-    if period.status != Period.Status.CLOSED:
+    if not period.is_closed:
         raise PeriodError(f"{period.label} is not closed, so it cannot be reopened.")
     with transaction.atomic():
         _refuse_if_open(_locked_periods(period.plan), except_period=period)
@@ -92,7 +92,7 @@ def reopen_period(period: Period, reason: str) -> Period:
 
 def set_deadline(period: Period, deadline: date | None, *, by: Actor) -> Period:
     """Set (or clear) the day the period's updates are due; a closed period's deadline is its record, kept."""
-    if period.status == Period.Status.CLOSED:
+    if period.is_closed:
         raise PeriodError(f"Deadline: {period.label} is closed; reopen it to change its deadline.")
     with transaction.atomic(), by.recording():
         period.deadline = deadline

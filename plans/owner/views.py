@@ -106,7 +106,7 @@ class PeriodsView(OwnerMixin, TemplateView):
     @staticmethod
     def deadline_form(period: Period, deadline_form=None, deadline_target=None, **kwargs) -> DeadlineForm | None:
         """The period's deadline form (the one just refused, with its errors), or None for a closed period."""
-        if period.status == Period.Status.CLOSED:
+        if period.is_closed:
             return None
         if deadline_target is not None and deadline_target.pk == period.pk:
             return deadline_form

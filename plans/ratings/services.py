@@ -90,7 +90,7 @@ def period_refusal(period: Period) -> str | None:
     """Why ratings in `period` cannot change now ("period Initial is closed; reopen it first"), or None."""
     if period.is_editable:
         return None
-    if period.status == Period.Status.CLOSED:
+    if period.is_closed:
         return f"period {period.label} is closed; reopen it first"
     return f"period {period.label} has not started (it is planned); open it first"
 
